@@ -1,0 +1,225 @@
+"""The ``cleaner`` command: a thin Typer layer that parses, calls the library, prints.
+
+Results go to stdout, diagnostics to stderr. Exit codes: 0 success; 1 the run finished but
+something needs attention (``--check`` found edits, ``rules test`` had failures); 2 bad
+usage, bad input or bad rules, always with one line on stderr naming the file.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, List, Optional
+
+import typer
+
+from . import __version__
+from .errors import CleanerError
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=True, rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Clean and annotate machine (ASR) transcripts: apply the corrections the rules are "
+         "sure of, flag the doubtful spots for a person, and record every edit.\n\n"
+         "Example: cleaner clean talk.txt --out-dir out/")
+rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                        help="List, test and explain rule packs.")
+app.add_typer(rules_app, name="rules")
+
+
+class Style(str, Enum):
+    clean = "clean"
+    verbatim = "verbatim"
+
+
+def _fail(exc: CleanerError) -> typer.Exit:
+    typer.echo(f"cleaner: error: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _guarded(fn: Callable[[], int]) -> None:
+    try:
+        code = fn()
+    except CleanerError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        typer.echo("cleaner: interrupted", err=True)
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Clean and annotate machine (ASR) transcripts."""
+
+
+RULES_OPT = typer.Option([], "--rules", "-r", metavar="PACK.yaml",
+                         help="A rule pack to add to the shipped ones (repeatable).")
+NO_DEFAULT_OPT = typer.Option(False, "--no-default-rules",
+                              help="Do not load the shipped packs; only --rules.")
+
+
+@app.command()
+def clean(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...",
+                                       help="Transcript files; '-' reads standard input."),
+    out_dir: Optional[Path] = typer.Option(
+        None, "--out-dir", "-o", help="Write NAME.clean.EXT, NAME.annotated.md and "
+        "NAME.edits.json here. Without it the cleaned text goes to stdout."),
+    rules: List[Path] = RULES_OPT,
+    no_default_rules: bool = NO_DEFAULT_OPT,
+    style: Style = typer.Option(Style.clean, "--style",
+                                help="clean: also remove fillers and stutters; verbatim: keep "
+                                     "every spoken word."),
+    auto_threshold: float = typer.Option(
+        0.8, "--auto-threshold", min=0.0, max=1.0,
+        help="Apply a fix only when its rule's confidence is at least this; flag it otherwise."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the inputs."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when any edit or flag remains."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary lines on stderr."),
+) -> None:
+    """Clean transcripts: fix what the rules are sure of, flag the rest.
+
+    Example: cleaner clean samples/heroes-yuanqing-lin.asr.txt --out-dir out/
+    """
+    def run() -> int:
+        from .api import clean_file, write_outputs
+        from .engine import Cleaner
+        from .files import prepare_out_dir
+
+        if out_dir is None and len(inputs) > 1:
+            raise CleanerError("several inputs need --out-dir", key="out-dir")
+        if inputs.count("-") > 1:
+            raise CleanerError("'-' (stdin) may be given once", key="INPUT")
+        cleaner = Cleaner(rules=rules, default_rules=not no_default_rules, style=style.value,
+                          auto_threshold=auto_threshold)
+        if out_dir is not None:
+            prepare_out_dir(out_dir)
+        remaining = 0
+        for name in inputs:
+            source, result = clean_file(cleaner, name, encoding)
+            remaining += len(result.edits)
+            if out_dir is None:
+                sys.stdout.buffer.write(source.encode(result.cleaned))
+                sys.stdout.flush()
+                written = "stdout"
+            else:
+                written = ", ".join(str(p) for p in write_outputs(source, result, out_dir))
+            if not quiet:
+                typer.echo(f"{source.name}: {len(result.applied)} applied, "
+                           f"{len(result.flagged)} flagged -> {written}", err=True)
+        return 1 if check and remaining else 0
+
+    _guarded(run)
+
+
+def _packs(rules: List[Path], no_default_rules: bool, names: List[str]) -> List[Any]:
+    from .packs import load_packs, shipped_pack_paths
+
+    shipped = [] if no_default_rules else shipped_pack_paths()
+    by_name = {p.name.split(".")[0]: p for p in shipped_pack_paths()}
+    paths: List[Any] = []
+    for name in names:
+        if name in by_name:
+            paths.append(by_name[name])
+        elif Path(name).exists():
+            paths.append(Path(name))
+        else:
+            raise CleanerError(f"no shipped pack '{name}' and no such file "
+                               f"(shipped: {', '.join(sorted(by_name))})", key="PACK")
+    return load_packs(paths or (list(shipped) + list(rules)))
+
+
+@rules_app.command("list")
+def rules_list(
+    packs: List[str] = typer.Argument(None, metavar="[PACK]...",
+                                      help="Shipped pack names or pack files (default: all)."),
+    rules: List[Path] = RULES_OPT,
+    no_default_rules: bool = NO_DEFAULT_OPT,
+    as_json: bool = typer.Option(False, "--json", help="One JSON array, for scripts."),
+) -> None:
+    """List rules: id, what they match, what they do.
+
+    Example: cleaner rules list ml-terms
+    """
+    def run() -> int:
+        loaded = _packs(rules, no_default_rules, packs or [])
+        rows = [{"rule": r.full_id, "kind": r.kind, "action": "fix" if r.auto else "flag",
+                 "confidence": r.confidence, "category": r.category,
+                 "conditions": not r.when.empty, "message": r.message}
+                for p in loaded for r in p.rules]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=1))
+            return 0
+        for row in rows:
+            cond = "when" if row["conditions"] else "-"
+            typer.echo(f"{row['rule']:<40} {row['kind']:<8} {row['action']:<5} "
+                       f"{row['confidence']:<5g} {row['category']:<12} {cond:<5} {row['message']}")
+        typer.echo(f"{len(rows)} rules in {len(loaded)} packs", err=True)
+        return 0
+
+    _guarded(run)
+
+
+@rules_app.command("test")
+def rules_test(
+    packs: List[str] = typer.Argument(None, metavar="[PACK]...",
+                                      help="Shipped pack names or pack files (default: all)."),
+    rules: List[Path] = RULES_OPT,
+    no_default_rules: bool = NO_DEFAULT_OPT,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list passing examples."),
+) -> None:
+    """Check every example embedded in the packs; exit 1 if any fails.
+
+    Example: cleaner rules test my-pack.yaml
+    """
+    def run() -> int:
+        from .examples import run_examples
+
+        passed = failed = 0
+        for outcome in run_examples(_packs(rules, no_default_rules, packs or [])):
+            if outcome.ok:
+                passed += 1
+                if verbose:
+                    typer.echo(f"ok    {outcome.test_id}")
+            else:
+                failed += 1
+                typer.echo(f"FAIL  {outcome.test_id} ({outcome.rule.source}:"
+                           f"{outcome.example.line}): {outcome.problem}")
+        typer.echo(f"{passed} passed, {failed} failed")
+        return 1 if failed else 0
+
+    _guarded(run)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    rule_id: str = typer.Argument(..., metavar="RULE", help="A rule id: pack.id, or id alone "
+                                                            "when it is unique."),
+    rules: List[Path] = RULES_OPT,
+    no_default_rules: bool = NO_DEFAULT_OPT,
+) -> None:
+    """Show what a rule matches, when it acts, what it does, and its examples.
+
+    Example: cleaner rules explain ml-terms.caffe
+    """
+    def run() -> int:
+        from .explain import describe, find_rule
+
+        loaded = _packs(rules, no_default_rules, [])
+        typer.echo(describe(find_rule(loaded, rule_id)))
+        return 0
+
+    _guarded(run)
+
+
+def main() -> None:
+    app(prog_name="cleaner")

@@ -1,0 +1,128 @@
+"""The records every other module passes around: edits, rules, packs, results.
+
+Offsets are code points into the whole decoded input, half-open, computed once on the
+original text; every edit satisfies ``text[start:end] == original``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CATEGORIES = ("term", "soundalike", "filler", "repeat", "punctuation", "casing", "spacing",
+              "marker", "custom")
+STYLES = ("clean", "verbatim")
+SCOPES = ("document", "segment", "sentence")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change (``applied``) or one spot for a person to check (``flagged``)."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    action: str  # "applied" | "flagged"
+    confidence: float
+    rule: str
+    category: str
+    message: str
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "original": self.original,
+                "replacement": self.replacement, "action": self.action,
+                "confidence": self.confidence, "rule": self.rule, "category": self.category,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Context a candidate must be in before a rule may act (all optional)."""
+
+    near: tuple[str, ...] = ()        # one of these phrases within `within` tokens
+    not_near: tuple[str, ...] = ()    # none of these within `within` tokens
+    within: int = 10
+    scope: str = "document"           # how far the window may reach
+    topic: bool = False               # the document must be about the pack's topic
+    before: frozenset[str] = frozenset()      # the token just before must be one of these
+    not_before: frozenset[str] = frozenset()
+    after: frozenset[str] = frozenset()       # the token just after must be one of these
+    not_after: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return self == Conditions()
+
+
+@dataclass(frozen=True)
+class Example:
+    """An embedded test case: text that must be fixed, flagged, or left unchanged."""
+
+    text: str
+    fixed: str | None = None
+    flagged: str | bool | None = None
+    unchanged: bool = False
+    topic: bool | None = None  # force the document topic on/off; None: judge the text
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule. ``kind`` picks the matcher: phrases, tokens or regex."""
+
+    pack: str
+    id: str
+    kind: str
+    patterns: tuple[Any, ...]
+    replace: str | None            # None: flag only, with no suggestion (or a transform)
+    confidence: float
+    auto: bool                     # may be applied without review
+    category: str
+    message: str
+    when: Conditions = field(default_factory=Conditions)
+    styles: tuple[str, ...] = STYLES
+    case_sensitive: bool = False
+    transform: str | None = None   # upper | lower | capitalize: the match, re-cased
+    examples: tuple[Example, ...] = ()
+    source: str = ""
+    line: int = 0
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.pack}.{self.id}"
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    description: str
+    rules: tuple[Rule, ...]
+    topic: tuple[str, ...] = ()
+    topic_min: int = 2
+    source: str = ""
+
+
+@dataclass
+class Result:
+    """The outcome of cleaning one text: the input, every edit, and the cleaned text."""
+
+    text: str
+    edits: list[Edit]
+
+    @property
+    def applied(self) -> list[Edit]:
+        return [e for e in self.edits if e.action == "applied"]
+
+    @property
+    def flagged(self) -> list[Edit]:
+        return [e for e in self.edits if e.action == "flagged"]
+
+    @property
+    def cleaned(self) -> str:
+        from .render import apply_edits
+        return apply_edits(self.text, self.applied)
+
+    def annotated(self) -> str:
+        from .render import critic_markup
+        return critic_markup(self.text, self.edits)

@@ -1,0 +1,75 @@
+"""Turn a match into the exact span and text to write: case, deletions, templates.
+
+Pure functions over the original text; offsets never leave the original's coordinates.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_SPACE = " \t"
+_CLAUSE_END = ".?!;:)"
+
+
+def match_case(original: str, replacement: str) -> str:
+    """Carry a capital at the start of the original onto a lower-case replacement.
+
+    >>> match_case("Common line", "command line")
+    'Command line'
+    >>> match_case("attention flow", "TensorFlow")
+    'TensorFlow'
+    >>> match_case("tensorflow", "TensorFlow")
+    'TensorFlow'
+    """
+    if original[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def expand_template(template: str, groups: Any) -> str:
+    """Fill ``\\1`` / ``\\g<name>`` in a regex rule's replacement from its match."""
+    if groups is None or "\\" not in template:
+        return template
+    return str(groups.expand(template))
+
+
+def widen_deletion(text: str, start: int, end: int, seg_start: int,
+                   seg_end: int) -> tuple[int, int, str]:
+    """Grow a deletion so the words around it stay well spaced and punctuated.
+
+    Returns the (start, end, replacement) to apply.
+
+    >>> t = "we, um, did it"
+    >>> s, e, r = widen_deletion(t, 4, 6, 0, len(t)); t[:s] + r + t[e:]
+    'we, did it'
+    >>> t = "we did it, um."
+    >>> s, e, r = widen_deletion(t, 11, 13, 0, len(t)); t[:s] + r + t[e:]
+    'we did it.'
+    >>> t = "Um, so we did"
+    >>> s, e, r = widen_deletion(t, 0, 2, 0, len(t)); t[:s] + r + t[e:]
+    'So we did'
+    """
+    after = end
+    if after < seg_end and text[after] == ",":
+        after += 1
+    spaced = after
+    while spaced < seg_end and text[spaced] in _SPACE:
+        spaced += 1
+    if spaced > after and spaced < seg_end and text[spaced] not in _CLAUSE_END + ",":
+        # words follow: take the filler, its comma and the space after it
+        new_start, new_end = start, spaced
+    else:
+        # end of a clause or segment: take the space (and a comma) before it instead
+        new_start, new_end = start, end
+        while new_start > seg_start and text[new_start - 1] in _SPACE:
+            new_start -= 1
+        if new_start > seg_start and text[new_start - 1] == "," and (
+                new_end >= seg_end or text[new_end] in _CLAUSE_END + ","):
+            new_start -= 1
+        if new_start == seg_start:  # nothing before it on the line: take what follows
+            new_end = spaced
+    replacement = ""
+    # A capitalised filler started the sentence: the next word takes over the capital.
+    if text[start:start + 1].isupper() and new_end < seg_end and text[new_end].islower():
+        replacement = text[new_end].upper()
+        new_end += 1
+    return new_start, new_end, replacement

@@ -1,0 +1,77 @@
+"""YAML that remembers where each mapping and key came from, so errors can name a line.
+
+PyYAML's C parser is several times faster than the pure-Python one on large packs; the
+line-recording constructor runs on either.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import CleanerError
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+        self.key_lines: dict[int, dict[str, int]] = {}
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    data: dict[Any, Any] = {}
+    loader.lines[id(data)] = node.start_mark.line + 1
+    keys: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in keys:
+                raise CleanerError(f"duplicate key '{key_node.value}'",
+                                   line=key_node.start_mark.line + 1)
+            keys[key_node.value] = key_node.start_mark.line + 1
+    loader.key_lines[id(data)] = keys
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
+    data: list[Any] = []
+    loader.lines[id(data)] = node.start_mark.line + 1
+    yield data
+    data.extend(loader.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+class Located:
+    """A parsed YAML document plus the line of every mapping, list and key in it."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        loader = _LineLoader(text)
+        try:
+            self.data = loader.get_single_data()
+        except CleanerError as exc:
+            raise CleanerError(exc.detail, file=source, line=exc.line) from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise CleanerError(f"invalid YAML: {problem}", file=source, line=line) from None
+        finally:
+            loader.dispose()
+        self._lines = loader.lines
+        self._key_lines = loader.key_lines
+        # Keep every constructed container alive so ids stay unique while we look them up.
+        self._keep = self.data
+
+    def line(self, obj: Any, key: str | None = None) -> int | None:
+        if key is not None:
+            found = self._key_lines.get(id(obj), {}).get(key)
+            if found:
+                return found
+        return self._lines.get(id(obj))
