@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine import Cleaner
+from .errors import CleanerError
 from .files import Source, read_source, write_atomic
 from .model import Result
 from .render import edits_json
@@ -24,6 +25,18 @@ def output_paths(source: Source, out_dir: Path) -> tuple[Path, Path, Path]:
             out_dir / f"{stem}.edits.json")
 
 
+def check_distinct_outputs(names: list[str]) -> None:
+    """Refuse inputs that would write the same output names (a/talk.txt, b/talk.txt)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        stem = "stdin" if name == "-" else Path(name).name.rsplit(".", 1)[0]
+        if stem in seen:
+            raise CleanerError(f"{seen[stem]} and {name} would write the same outputs "
+                               f"({stem}.*); clean them into different --out-dir folders",
+                               file=name)
+        seen[stem] = name
+
+
 def write_outputs(source: Source, result: Result, out_dir: Path) -> tuple[Path, Path, Path]:
     """Write the three outputs of one input, each atomically."""
     cleaned, annotated, edits = output_paths(source, out_dir)
@@ -38,7 +51,5 @@ def write_outputs(source: Source, result: Result, out_dir: Path) -> tuple[Path, 
 
 
 def raise_same(path: Path) -> None:
-    from .errors import CleanerError
-
     raise CleanerError("an output would overwrite the input; choose another --out-dir",
                        file=str(path))

@@ -91,7 +91,7 @@ def clean(
     Example: cleaner clean samples/heroes-yuanqing-lin.asr.txt --out-dir out/
     """
     def run() -> int:
-        from .api import clean_file, write_outputs
+        from .api import check_distinct_outputs, clean_file, write_outputs
         from .engine import Cleaner
         from .files import prepare_out_dir
 
@@ -102,6 +102,7 @@ def clean(
         cleaner = Cleaner(rules=rules, default_rules=not no_default_rules, style=style.value,
                           auto_threshold=auto_threshold)
         if out_dir is not None:
+            check_distinct_outputs(inputs)
             prepare_out_dir(out_dir)
         remaining = 0
         for name in inputs:

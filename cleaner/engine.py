@@ -5,7 +5,7 @@ call ``clean`` on as many texts as you like.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -42,6 +42,7 @@ class Proposal:
     action: str
     rule: Rule
     order: int  # position of the rule in the packs, for deterministic ties
+    group: int  # the candidate it came from (a deletion may bring a capital with it)
 
 
 class Cleaner:
@@ -88,9 +89,9 @@ class Cleaner:
         chunks, matches = self._match(text, segments)
         topics = self._topic.judge(chunks, force=topic)
         candidates = [_Candidate(m, self.rules[m.rule], seg) for m, seg in matches]
-        passed = self._check_context(candidates, chunks, topics)
-        proposals = [p for c in passed if (p := self._place(text, c)) is not None]
-        chosen = resolve_overlaps(proposals)
+        passed = _join_deletions(self._check_context(candidates, chunks, topics), text)
+        proposals = [p for n, c in enumerate(passed) for p in self._place(text, c, n)]
+        chosen = merge_groups(resolve_overlaps(proposals, text))
         return Result(text, _to_edits(text, chosen))
 
     # -- stages ------------------------------------------------------------------------
@@ -109,11 +110,14 @@ class Cleaner:
         return chunks, matches
 
     def _check_context(self, candidates: list[_Candidate], chunks: list[Any],
-                       topics: dict[str, bool]) -> list[_Candidate]:
+                       topics: _Topics) -> list[_Candidate]:
         passed = [c for c in candidates if c.rule.when.empty]
         waiting = [c for c in candidates if not c.rule.when.empty]
         if not waiting:
             return passed
+        for c in passed:
+            if self._is_evidence(c):
+                topics.add_fix(c.rule.replace or "")
         table = _token_table(chunks)
         checker = ConditionChecker(table, self._near_tokens)
         for c in candidates:
@@ -122,11 +126,11 @@ class Cleaner:
         while waiting:  # a fixpoint: a candidate that passes may vouch for another
             still = []
             for c in waiting:
-                if checker.holds(c.rule.when, c.i, c.j, topics.get(c.rule.pack, False),
-                                 evidence):
+                if checker.holds(c.rule.when, c.i, c.j, topics.on(c.rule.pack), evidence):
                     passed.append(c)
                     if self._is_evidence(c):
                         evidence.append(self._evidence(c))
+                        topics.add_fix(c.rule.replace or "")
                 else:
                     still.append(c)
             if len(still) == len(waiting):
@@ -141,51 +145,94 @@ class Cleaner:
     def _evidence(c: _Candidate) -> Evidence:
         return Evidence(c.i, c.j, normalise(c.rule.replace or ""))
 
-    def _place(self, text: str, c: _Candidate) -> Proposal | None:
+    def _place(self, text: str, c: _Candidate, group: int) -> list[Proposal]:
         rule, m = c.rule, c.match
         start, end = m.start, m.end
         original = text[start:end]
-        applies = rule.auto and rule.confidence >= self.auto_threshold
+        action = "applied" if rule.auto and rule.confidence >= self.auto_threshold else "flagged"
+        order = self._order[id(rule)]
+        extra: list[Proposal] = []
         if rule.transform is not None:
             replacement = _TRANSFORMS[rule.transform](original)
         elif rule.replace is None:
             replacement = original
         elif rule.replace == "" and rule.kind != "regex":
-            start, end, replacement = widen_deletion(text, start, end, c.segment.start,
-                                                     c.segment.end)
+            start, end, capital = widen_deletion(text, start, end, c.segment.start,
+                                                 c.segment.end)
+            replacement = ""
+            if capital is not None:
+                extra.append(Proposal(capital, capital + 1, text[capital].upper(), action, rule,
+                                      order, group))
         else:
             replacement = match_case(original, expand_template(rule.replace, m.groups))
         if replacement == text[start:end] and (rule.replace is not None or rule.transform):
-            return None  # already right: nothing to do, nothing to flag
-        return Proposal(start, end, replacement, "applied" if applies else "flagged", rule,
-                        self._order[id(rule)])
+            return []  # already right: nothing to do, nothing to flag
+        return [Proposal(start, end, replacement, action, rule, order, group), *extra]
+
+
+def _join_deletions(candidates: list[_Candidate], text: str) -> list[_Candidate]:
+    """Runs of one deleting rule ("um, uh, um") become one deletion, placed once."""
+    deleting = sorted((c for c in candidates if c.rule.replace == "" and c.rule.kind != "regex"),
+                      key=lambda c: (c.match.start, c.match.end))
+    if len(deleting) < 2:
+        return candidates
+    others = [c for c in candidates if not (c.rule.replace == "" and c.rule.kind != "regex")]
+    joined: list[_Candidate] = []
+    for c in deleting:
+        last = joined[-1] if joined else None
+        if (last is not None and last.rule is c.rule and last.segment == c.segment
+                and c.match.start >= last.match.end
+                and not text[last.match.end:c.match.start].strip(" \t,")):
+            joined[-1] = _Candidate(replace(last.match, end=c.match.end), c.rule, c.segment)
+        else:
+            joined.append(c)
+    return others + joined
 
 
 class _TopicCounter:
-    """Counts, per pack, how many distinct topic terms a document mentions."""
+    """Counts, per pack, how many distinct topic terms a document mentions.
+
+    Fixes count too: once "tensor flow" reads as TensorFlow, TensorFlow is a topic term the
+    document mentions, so a second run over the cleaned text judges the topic the same way.
+    """
 
     def __init__(self, packs: Sequence[Pack], nlp: Any, pattern_nlp: Any) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.key_pack: dict[int, str] = {}
+        self.by_text: dict[str, list[tuple[str, int]]] = {}
         self.minimum = {p.name: p.topic_min for p in packs}
         for pack in packs:
             for n, term in enumerate(pack.topic):
-                key = f"topic:{pack.name}:{n}"
-                self.key_pack[nlp.vocab.strings.add(key)] = pack.name
-                self.matcher.add(key, [pattern_nlp.make_doc(term)])
+                name = f"topic:{pack.name}:{n}"
+                key = nlp.vocab.strings.add(name)
+                self.key_pack[key] = pack.name
+                self.by_text.setdefault(normalise(term), []).append((pack.name, key))
+                self.matcher.add(name, [pattern_nlp.make_doc(term)])
 
-    def judge(self, chunks: list[Any], force: bool | None) -> dict[str, bool]:
-        if force is not None:
-            return {name: force for name in self.minimum}
-        if not self.key_pack:
-            return {}
-        seen: dict[str, set[int]] = {}
-        for _, doc, _ in chunks:
-            for key, _, _ in self.matcher(doc):
-                seen.setdefault(self.key_pack[key], set()).add(key)
-        return {name: len(seen.get(name, ())) >= need for name, need in self.minimum.items()}
+    def judge(self, chunks: list[Any], force: bool | None) -> _Topics:
+        seen: dict[str, set[int]] = {name: set() for name in self.minimum}
+        if force is None:
+            for _, doc, _ in chunks:
+                for key, _, _ in self.matcher(doc):
+                    seen[self.key_pack[key]].add(key)
+        return _Topics(self, seen, force)
+
+
+class _Topics:
+    def __init__(self, counter: _TopicCounter, seen: dict[str, set[int]],
+                 force: bool | None) -> None:
+        self.counter, self.seen, self.force = counter, seen, force
+
+    def add_fix(self, replacement: str) -> None:
+        for pack, key in self.counter.by_text.get(normalise(replacement), ()):
+            self.seen[pack].add(key)
+
+    def on(self, pack: str) -> bool:
+        if self.force is not None:
+            return self.force
+        return len(self.seen.get(pack, ())) >= self.counter.minimum.get(pack, 1)
 
 
 def _token_table(chunks: list[Any]) -> TokenTable:
@@ -208,7 +255,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def resolve_overlaps(proposals: list[Proposal]) -> list[Proposal]:
+def resolve_overlaps(proposals: list[Proposal], text: str) -> list[Proposal]:
     """Choose a set of proposals of which no two overlap. The policy, in order:
 
     1. markers are protected: nothing that overlaps a marker survives;
@@ -216,25 +263,64 @@ def resolve_overlaps(proposals: list[Proposal]) -> list[Proposal]:
     3. a longer span beats a shorter one ("cafe too" -> Caffe2 beats "cafe" -> Caffe);
     4. a higher confidence wins, then the rule listed first, then the earlier position.
 
-    A dropped casing edit that capitalised the first letter of a winning span is carried
-    into the winner ("common line" at a sentence start becomes "Command line").
+    A one-letter capitalisation that loses its letter to another edit is carried into the
+    winner (see ``_carry_capital``).
     """
     markers = [p for p in proposals if p.rule.category == "marker"]
     if markers:
         proposals = markers + [p for p in proposals if p.rule.category != "marker" and not any(
             _overlap(p.start, p.end, m.start, m.end) for m in markers)]
     chosen: list[Proposal] = []
+    capitals: list[Proposal] = []
     for p in sorted(proposals, key=_sort_key):
-        clash = next((c for c in chosen if _overlap(p.start, p.end, c.start, c.end)), None)
-        if clash is None:
+        if not any(_overlap(p.start, p.end, c.start, c.end) for c in chosen):
             chosen.append(p)
-        elif (p.rule.category == "casing" and p.action == "applied" and clash.action == "applied"
-              and p.start == clash.start and p.replacement[:1].isupper()
-              and clash.replacement[:1].islower()):
-            chosen[chosen.index(clash)] = Proposal(
-                clash.start, clash.end, clash.replacement[:1].upper() + clash.replacement[1:],
-                clash.action, clash.rule, clash.order)
+        elif _is_capital(p):
+            capitals.append(p)
+    for cap in capitals:
+        chosen = _carry_capital(chosen, cap, text)
     return sorted(chosen, key=lambda p: (p.start, p.end))
+
+
+def _is_capital(p: Proposal) -> bool:
+    return p.action == "applied" and p.end - p.start == 1 and p.replacement.isupper()
+
+
+def _carry_capital(chosen: list[Proposal], cap: Proposal, text: str) -> list[Proposal]:
+    """Give a capital that lost its letter to the edit that won it.
+
+    The winner's replacement takes the capital ("common line" at a sentence start becomes
+    "Command line"); a winner that deletes the word passes it to the next letter, so
+    ". um so" becomes ". So", not ". so".
+    """
+    winner = next((w for w in chosen if w.start == cap.start and w.action == "applied"), None)
+    if winner is None:
+        return chosen
+    if winner.replacement:
+        if winner.replacement[:1].islower():
+            return [replace(w, replacement=w.replacement[:1].upper() + w.replacement[1:])
+                    if w is winner else w for w in chosen]
+        return chosen
+    nxt = winner.end
+    if nxt >= len(text) or not text[nxt].islower():
+        return chosen
+    follower = next((w for w in chosen if w.start <= nxt < w.end or w.start == nxt), None)
+    if follower is not None:
+        return _carry_capital(chosen, replace(cap, start=nxt, end=nxt + 1), text)
+    return [replace(w, end=nxt + 1, replacement=text[nxt].upper()) if w is winner else w
+            for w in chosen]
+
+
+def merge_groups(chosen: list[Proposal]) -> list[Proposal]:
+    """Join touching proposals of one candidate into one edit ("Um, s" -> "S")."""
+    merged: list[Proposal] = []
+    for p in chosen:
+        last = merged[-1] if merged else None
+        if last is not None and last.group == p.group and last.end == p.start:
+            merged[-1] = replace(last, end=p.end, replacement=last.replacement + p.replacement)
+        else:
+            merged.append(p)
+    return merged
 
 
 def _to_edits(text: str, chosen: list[Proposal]) -> list[Edit]:

@@ -48,9 +48,9 @@ class Source:
         try:
             data = text.encode(self.encoding)
         except UnicodeEncodeError as exc:
-            raise CleanerError(f"the cleaned text has '{exc.object[exc.start:exc.end]}', which "
-                               f"{self.encoding} cannot encode; use --encoding utf-8",
-                               file=self.name) from None
+            raise CleanerError(f"a correction inserted '{exc.object[exc.start:exc.end]}', which "
+                               f"the input's encoding ({self.encoding}) cannot hold; convert "
+                               "the input to UTF-8 first", file=self.name) from None
         return (codecs.BOM_UTF8 + data) if self.bom else data
 
 
@@ -94,6 +94,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise CleanerError(f"cannot write here: {exc.strerror or exc}", file=str(folder)) from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get normal modes
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -107,6 +108,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise CleanerError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def prepare_out_dir(out_dir: Path) -> None:

@@ -31,6 +31,7 @@ DEFAULT_CONFIDENCE = 0.9
 # rejected at load, and every run-time search has a timeout as well.
 _PROBES = ("a" * 3000 + "!", "a " * 1500 + "!", "x" * 3000, "1" * 3000 + "a", "-" * 3000 + "x")
 _PROBE_SECONDS = 0.25
+_GROUP_REF = re.compile(r"\\(\d+)|\\g<(\w+)>")
 
 
 def shipped_rules_dir() -> Path:
@@ -83,7 +84,9 @@ def parse_pack(text: str, source: str = "<pack>", default_name: str = "custom") 
         doc._lines[id(data)] = 1
     if not isinstance(data, dict):
         raise CleanerError("a rule pack is a mapping with a 'rules' list", file=source, line=1)
-    return _PackReader(doc, source).read(data, default_name)
+    pack = _PackReader(doc, source).read(data, default_name)
+    doc.check_duplicates()  # anywhere the reader did not look at key by key
+    return pack
 
 
 class _PackReader:
@@ -97,6 +100,11 @@ class _PackReader:
 
     def unknown_keys(self, obj: dict[str, Any], allowed: set[str], rule: str | None,
                      where: str) -> None:
+        duplicate = self.doc.duplicate(obj)
+        if duplicate is not None:
+            key, line = duplicate
+            raise CleanerError(f"duplicate key in {where}", file=self.source, line=line,
+                               rule=rule, key=key)
         for key in obj:
             if key not in allowed:
                 hint = ", ".join(sorted(allowed))
@@ -219,6 +227,15 @@ class _PackReader:
                 raise self.fail("regex backtracks catastrophically (timed out on a probe "
                                 "string); simplify nested repeats", match, "regex",
                                 full) from None
+        replace = raw.get("replace")
+        if isinstance(replace, str):
+            for ref in _GROUP_REF.findall(replace):
+                name = ref[0] or ref[1]
+                known = (int(name) <= compiled.groups if name.isdigit()
+                         else name in compiled.groupindex)
+                if not known:
+                    raise self.fail(f"replace refers to group '{name}', which the regex does "
+                                    "not have", raw, "replace", full)
         return kind, (compiled,), case == "sensitive"
 
     def when(self, raw: dict[str, Any], full: str) -> Conditions:

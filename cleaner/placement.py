@@ -33,19 +33,21 @@ def expand_template(template: str, groups: Any) -> str:
 
 
 def widen_deletion(text: str, start: int, end: int, seg_start: int,
-                   seg_end: int) -> tuple[int, int, str]:
+                   seg_end: int) -> tuple[int, int, int | None]:
     """Grow a deletion so the words around it stay well spaced and punctuated.
 
-    Returns the (start, end, replacement) to apply.
+    Returns ``(start, end, capital)``: delete ``text[start:end]``; when the deleted word
+    began a sentence, ``capital`` is the offset of the letter that takes over its capital
+    (applied as its own one-letter edit, so it can give way to a fix of the next word).
 
-    >>> t = "we, um, did it"
-    >>> s, e, r = widen_deletion(t, 4, 6, 0, len(t)); t[:s] + r + t[e:]
+    >>> def show(t, s, e):
+    ...     a, b, cap = widen_deletion(t, s, e, 0, len(t))
+    ...     return t[:a] + (t[b].upper() + t[b + 1:] if cap == b else t[b:])
+    >>> show("we, um, did it", 4, 6)
     'we, did it'
-    >>> t = "we did it, um."
-    >>> s, e, r = widen_deletion(t, 11, 13, 0, len(t)); t[:s] + r + t[e:]
+    >>> show("we did it, um.", 11, 13)
     'we did it.'
-    >>> t = "Um, so we did"
-    >>> s, e, r = widen_deletion(t, 0, 2, 0, len(t)); t[:s] + r + t[e:]
+    >>> show("Um, so we did", 0, 2)
     'So we did'
     """
     after = end
@@ -67,9 +69,8 @@ def widen_deletion(text: str, start: int, end: int, seg_start: int,
             new_start -= 1
         if new_start == seg_start:  # nothing before it on the line: take what follows
             new_end = spaced
-    replacement = ""
+    capital = None
     # A capitalised filler started the sentence: the next word takes over the capital.
     if text[start:start + 1].isupper() and new_end < seg_end and text[new_end].islower():
-        replacement = text[new_end].upper()
-        new_end += 1
-    return new_start, new_end, replacement
+        capital = new_end
+    return new_start, new_end, capital

@@ -24,7 +24,7 @@ _LINE = re.compile(r"[^\r\n]+")
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|vs|etc|approx|No|Fig|Inc|Ltd|"
                            r"Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|"
-                           r"\b\w\.\w)\.?$")
+                           r"\b[A-Za-z]{1,3}(?:\.[A-Za-z]{1,3})+)$")
 # Without sentence punctuation (lower-case ASR output), cut long runs at a space anyway.
 MAX_CHUNK = 400
 

@@ -19,6 +19,7 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self.lines: dict[int, int] = {}
         self.key_lines: dict[int, dict[str, int]] = {}
+        self.duplicates: dict[int, tuple[str, int]] = {}
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
@@ -27,10 +28,11 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
     keys: dict[str, int] = {}
     for key_node, _ in node.value:
         if isinstance(key_node, yaml.ScalarNode):
-            if key_node.value in keys:
-                raise CleanerError(f"duplicate key '{key_node.value}'",
-                                   line=key_node.start_mark.line + 1)
-            keys[key_node.value] = key_node.start_mark.line + 1
+            if key_node.value in keys:  # PyYAML would silently keep the last one
+                loader.duplicates.setdefault(id(data), (key_node.value,
+                                                        key_node.start_mark.line + 1))
+            else:
+                keys[key_node.value] = key_node.start_mark.line + 1
     loader.key_lines[id(data)] = keys
     yield data
     data.update(loader.construct_mapping(node))
@@ -55,8 +57,6 @@ class Located:
         loader = _LineLoader(text)
         try:
             self.data = loader.get_single_data()
-        except CleanerError as exc:
-            raise CleanerError(exc.detail, file=source, line=exc.line) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
@@ -66,8 +66,18 @@ class Located:
             loader.dispose()
         self._lines = loader.lines
         self._key_lines = loader.key_lines
+        self._duplicates = loader.duplicates
         # Keep every constructed container alive so ids stay unique while we look them up.
         self._keep = self.data
+
+    def duplicate(self, obj: Any) -> tuple[str, int] | None:
+        """The first key given twice in this mapping, with its line."""
+        return self._duplicates.get(id(obj))
+
+    def check_duplicates(self) -> None:
+        if self._duplicates:
+            key, line = min(self._duplicates.values(), key=lambda d: d[1])
+            raise CleanerError("duplicate key", file=self.source, line=line, key=key)
 
     def line(self, obj: Any, key: str | None = None) -> int | None:
         if key is not None:
