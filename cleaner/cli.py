@@ -69,7 +69,7 @@ NO_DEFAULT_OPT = typer.Option(False, "--no-default-rules",
 
 @app.command()
 def clean(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...",
+    inputs: List[str] = typer.Argument(..., metavar="INPUT",
                                        help="Transcript files; '-' reads standard input."),
     out_dir: Optional[Path] = typer.Option(
         None, "--out-dir", "-o", help="Write NAME.clean.EXT, NAME.annotated.md and "

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .context import ConditionChecker, Evidence, TokenTable, normalise
+from .context import ConditionChecker, Evidence, TokenTable, normalise, word_hash
 from .errors import CleanerError
 from .matching import Match, Matchers
 from .model import STYLES, Edit, Pack, Result, Rule
@@ -77,7 +77,7 @@ class Cleaner:
         self._nlp = nlp
         self._matchers = Matchers(self.rules, nlp, pattern_nlp)
         self._near_tokens = {
-            phrase: tuple(t.lower_ for t in pattern_nlp.make_doc(phrase))
+            phrase: tuple(word_hash(t.text) for t in pattern_nlp.make_doc(phrase))
             for r in self.rules for phrase in (*r.when.near, *r.when.not_near)}
         self._topic = _TopicCounter(self.packs, nlp, pattern_nlp)
 
@@ -118,7 +118,7 @@ class Cleaner:
         for c in passed:
             if self._is_evidence(c):
                 topics.add_fix(c.rule.replace or "")
-        table = _token_table(chunks)
+        table = TokenTable.from_docs(chunks)
         checker = ConditionChecker(table, self._near_tokens)
         for c in candidates:
             c.i, c.j = table.span(c.match.start, c.match.end)
@@ -233,16 +233,6 @@ class _Topics:
         if self.force is not None:
             return self.force
         return len(self.seen.get(pack, ())) >= self.counter.minimum.get(pack, 1)
-
-
-def _token_table(chunks: list[Any]) -> TokenTable:
-    table = TokenTable()
-    for sentence, (offset, doc, segment) in enumerate(chunks):
-        for tok in doc:
-            if not tok.is_space:
-                start = offset + tok.idx
-                table.add(tok.lower_, start, start + len(tok.text), sentence, segment)
-    return table
 
 
 def _sort_key(p: Proposal) -> tuple[Any, ...]:
