@@ -76,6 +76,10 @@ def clean(
         "NAME.edits.json here. Without it the cleaned text goes to stdout."),
     rules: List[Path] = RULES_OPT,
     no_default_rules: bool = NO_DEFAULT_OPT,
+    glossary: List[Path] = typer.Option(
+        [], "--glossary", "-g", metavar="TERMS",
+        help="Your vocabulary (one term per line, or YAML): spans that sound like a term "
+             "are flagged, or fixed when the evidence is strong (repeatable)."),
     style: Style = typer.Option(Style.clean, "--style",
                                 help="clean: also remove fillers and stutters; verbatim: keep "
                                      "every spoken word."),
@@ -99,8 +103,8 @@ def clean(
             raise CleanerError("several inputs need --out-dir", key="out-dir")
         if inputs.count("-") > 1:
             raise CleanerError("'-' (stdin) may be given once", key="INPUT")
-        cleaner = Cleaner(rules=rules, default_rules=not no_default_rules, style=style.value,
-                          auto_threshold=auto_threshold)
+        cleaner = Cleaner(rules=rules, default_rules=not no_default_rules, glossaries=glossary,
+                          style=style.value, auto_threshold=auto_threshold)
         if out_dir is not None:
             check_distinct_outputs(inputs)
             prepare_out_dir(out_dir)

@@ -17,6 +17,8 @@ from .nlp import pattern_pipeline, pipeline
 from .packs import load_packs, shipped_pack_paths
 from .placement import expand_template, match_case, widen_deletion
 from .segments import Segment, line_segments, sentence_chunks
+from .glossary import load_glossary
+from .soundalike_stage import SoundAlikeStage
 
 DEFAULT_AUTO_THRESHOLD = 0.8
 _TRANSFORMS = {"upper": str.upper, "lower": str.lower,
@@ -55,7 +57,8 @@ class Cleaner:
 
     def __init__(self, packs: Sequence[Pack] | None = None, *,
                  rules: Iterable[str | Path] = (), default_rules: bool = True,
-                 style: str = "clean", auto_threshold: float = DEFAULT_AUTO_THRESHOLD) -> None:
+                 glossaries: Iterable[str | Path] = (), style: str = "clean",
+                 auto_threshold: float = DEFAULT_AUTO_THRESHOLD) -> None:
         if style not in STYLES:
             raise CleanerError(f"style must be one of {', '.join(STYLES)}, not '{style}'",
                                key="style")
@@ -80,6 +83,10 @@ class Cleaner:
             phrase: tuple(word_hash(t.text) for t in pattern_nlp.make_doc(phrase))
             for r in self.rules for phrase in (*r.when.near, *r.when.not_near)}
         self._topic = _TopicCounter(self.packs, nlp, pattern_nlp)
+        user_terms = [t for g in glossaries for t in load_glossary(g)]
+        pack_terms = [t for p in self.packs for t in p.glossary_terms()]
+        self._sounds = (SoundAlikeStage(user_terms, pack_terms)
+                        if user_terms or pack_terms else None)
 
     def clean(self, text: str, segments: Sequence[Segment] | None = None,
               topic: bool | None = None) -> Result:
@@ -91,6 +98,7 @@ class Cleaner:
         candidates = [_Candidate(m, self.rules[m.rule], seg) for m, seg in matches]
         passed = _join_deletions(self._check_context(candidates, chunks, topics), text)
         proposals = [p for n, c in enumerate(passed) for p in self._place(text, c, n)]
+        proposals.extend(self._sound_proposals(text, chunks, topics, len(passed)))
         chosen = merge_groups(resolve_overlaps(proposals, text))
         return Result(text, _to_edits(text, chosen))
 
@@ -137,6 +145,23 @@ class Cleaner:
                 break
             waiting = still
         return passed
+
+    def _sound_proposals(self, text: str, chunks: list[Any], topics: _Topics,
+                         first_group: int) -> list[Proposal]:
+        if self._sounds is None or not self._sounds.active(topics.on):
+            return []
+        found = self._sounds.find(text, chunks, topics.on)
+        order = len(self.rules)  # after every written rule when all else is equal
+        out = []
+        for n, c in enumerate(found, first_group):
+            original = text[c.start:c.end]
+            replacement = match_case(original, c.rule.replace or original)
+            if replacement == original:
+                continue
+            applies = c.rule.auto and c.rule.confidence >= self.auto_threshold
+            out.append(Proposal(c.start, c.end, replacement, "applied" if applies else "flagged",
+                                c.rule, order, n))
+        return out
 
     def _is_evidence(self, c: _Candidate) -> bool:
         return bool(c.rule.replace) and c.rule.auto and c.rule.confidence >= self.auto_threshold
@@ -236,7 +261,8 @@ class _Topics:
 
 
 def _sort_key(p: Proposal) -> tuple[Any, ...]:
-    return (p.action != "applied", -(p.end - p.start), -p.rule.confidence, p.order, p.start)
+    return (p.action != "applied", -(p.end - p.start), p.rule.kind == "soundalike",
+            -p.rule.confidence, p.order, p.start)
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
@@ -251,7 +277,8 @@ def resolve_overlaps(proposals: list[Proposal], text: str) -> list[Proposal]:
     1. markers are protected: nothing that overlaps a marker survives;
     2. an edit that would be applied beats one that would only be flagged;
     3. a longer span beats a shorter one ("cafe too" -> Caffe2 beats "cafe" -> Caffe);
-    4. a higher confidence wins, then the rule listed first, then the earlier position.
+    4. a written rule beats a sound-alike guess;
+    5. a higher confidence wins, then the rule listed first, then the earlier position.
 
     A one-letter capitalisation that loses its letter to another edit is carried into the
     winner (see ``_carry_capital``).

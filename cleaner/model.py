@@ -101,6 +101,19 @@ class Pack:
     topic: tuple[str, ...] = ()
     topic_min: int = 2
     source: str = ""
+    glossary: tuple[Any, ...] = ()  # glossary.Term entries the pack listens for
+
+    def glossary_terms(self) -> list[Any]:
+        """The pack's glossary plus every term its rules correct to."""
+        from .glossary import Term
+
+        terms = list(self.glossary)
+        known = {t.text.lower() for t in terms}
+        for rule in self.rules:
+            if rule.category == "term" and rule.replace and rule.replace.lower() not in known:
+                known.add(rule.replace.lower())
+                terms.append(Term(rule.replace, (rule.replace,), True, self.name, rule.line))
+        return terms
 
 
 @dataclass

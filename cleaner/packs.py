@@ -13,10 +13,11 @@ from typing import Any
 import regex
 
 from .errors import CleanerError
+from .glossary import parse_entries
 from .model import CATEGORIES, SCOPES, STYLES, Conditions, Example, Pack, Rule
 from .yamlsource import Located
 
-PACK_KEYS = {"pack", "description", "topic", "topic_min", "category", "rules"}
+PACK_KEYS = {"pack", "description", "topic", "topic_min", "category", "rules", "glossary"}
 TRANSFORMS = ("upper", "lower", "capitalize")
 RULE_KEYS = {"id", "match", "replace", "transform", "action", "confidence", "category", "message", "when",
              "styles", "examples"}
@@ -136,8 +137,12 @@ class _PackReader:
                 raise self.fail("duplicate rule id", raw, "id", f"{name}.{rule.id}")
             seen.add(rule.id)
             rules.append(rule)
+        glossary = data.get("glossary", [])
+        if not isinstance(glossary, list):
+            raise self.fail("glossary must be a list of terms", data, "glossary")
+        terms = parse_entries(glossary, self.doc, name)
         return Pack(name=name, description=description, rules=tuple(rules), topic=topic,
-                    topic_min=topic_min, source=self.source)
+                    topic_min=topic_min, source=self.source, glossary=tuple(terms))
 
     # -- one rule ----------------------------------------------------------------------
     def rule(self, raw: dict[str, Any], pack: str, default_category: str) -> Rule:
