@@ -26,6 +26,9 @@ app = typer.Typer(
 rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="List, test and explain rule packs.")
 app.add_typer(rules_app, name="rules")
+glossary_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                           help="Turn a glossary into a recogniser prompt, and check it.")
+app.add_typer(glossary_app, name="glossary")
 
 
 class Style(str, Enum):
@@ -222,6 +225,62 @@ def rules_explain(
         loaded = _packs(rules, no_default_rules, [])
         typer.echo(describe(find_rule(loaded, rule_id)))
         return 0
+
+    _guarded(run)
+
+
+GLOSSARY_ARG = typer.Argument(..., metavar="TERMS",
+                              help="A glossary: one term per line, or YAML.")
+
+
+@glossary_app.command("prompt")
+def glossary_prompt(
+    glossary: Path = GLOSSARY_ARG,
+    max_tokens: int = typer.Option(224, "--max-tokens", min=1,
+                                   help="Token budget (Whisper's initial_prompt allows 224)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list, for a vendor's custom "
+                                                       "vocabulary."),
+) -> None:
+    """Write the vocabulary prompt for a recogniser: rarest terms first, within a budget.
+
+    Example: cleaner glossary prompt terms.txt --max-tokens 224 > prompt.txt
+    """
+    def run() -> int:
+        from .glossary import load_glossary
+        from .glossary_tools import vocabulary_prompt
+
+        terms = vocabulary_prompt(load_glossary(glossary), max_tokens)
+        typer.echo(json.dumps(terms, ensure_ascii=False) if as_json else ", ".join(terms))
+        return 0
+
+    _guarded(run)
+
+
+@glossary_app.command("check")
+def glossary_check(glossary: Path = GLOSSARY_ARG) -> None:
+    """Report terms the pronouncer can only guess, and terms that sound too alike.
+
+    Exit 1 when a term has nothing to pronounce or two terms sound too alike to tell apart.
+    Example: cleaner glossary check terms.txt
+    """
+    def run() -> int:
+        from .glossary import load_glossary
+        from .glossary_tools import check_glossary
+
+        terms = load_glossary(glossary)
+        report = check_glossary(terms)
+        for term, words in report.guessed:
+            typer.echo(f"{glossary}:{term.line}: guessed: '{term.text}' ({', '.join(words)} not "
+                       f"in the pronouncing dictionary; a YAML entry's 'sounds:' can say it)")
+        for term in report.silent:
+            typer.echo(f"{glossary}:{term.line}: unpronounceable: '{term.text}' has no letters "
+                       "or digits to say")
+        for a, b, score in report.alike:
+            typer.echo(f"{glossary}:{b.line}: too alike: '{a.text}' and '{b.text}' sound "
+                       f"{score:.2f} alike; a mishearing of one may be flagged as the other")
+        typer.echo(f"{len(terms)} terms: {len(report.guessed)} guessed, {len(report.silent)} "
+                   f"unpronounceable, {len(report.alike)} pairs too alike")
+        return 1 if report.problems else 0
 
     _guarded(run)
 

@@ -110,7 +110,8 @@ class Pack:
         terms = list(self.glossary)
         known = {t.text.lower() for t in terms}
         for rule in self.rules:
-            if rule.category == "term" and rule.replace and rule.replace.lower() not in known:
+            if (rule.category == "term" and rule.kind != "regex" and rule.replace
+                    and rule.replace.lower() not in known):
                 known.add(rule.replace.lower())
                 terms.append(Term(rule.replace, (rule.replace,), True, self.name, rule.line))
         return terms

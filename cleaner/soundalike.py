@@ -234,6 +234,8 @@ class GlossaryIndex:
                 plain[:-1] in self.by_letters or plain.endswith("es") and plain[:-2] in
                 self.by_letters):
             return None  # a plural of a term ("PCAs", "computer visions") is not a mishearing
+        if re.fullmatch(r"[A-Z0-9]{2,6}s?", span):
+            return None  # an acronym: the recogniser heard letters; another acronym is another thing
         sounds = self.pronouncer.phrase(span)
         return sounds if len(sounds) >= 3 else None
 
@@ -241,8 +243,11 @@ class GlossaryIndex:
               shortlist: Sequence[int]) -> SoundMatch | None:
         """The closest term to ``span`` among its shortlist (and doubled-word terms)."""
         scored: dict[str, SoundMatch] = {}
+        plain = letters(span)
         for n in shortlist:
             form = self.forms[n]
+            if plain in form.letters:
+                continue  # part of the term ("normalization" of "batch normalization")
             score = 0.75 * phonetic_similarity(sounds, form.phonemes) + \
                 0.25 * spelling_similarity(span, form.text)
             self._keep(scored, SoundMatch(form.term, score, sounds, form.phonemes, False, False))

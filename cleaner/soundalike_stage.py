@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Container, Iterable, Sequence
 
 from .glossary import Term
 from .model import Rule
 from .pronounce import Pronouncer
-from .soundalike import (MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge, near_repeat,
-                         repeated_phrases)
+from .soundalike import (MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge, letters,
+                         near_repeat, repeated_phrases)
 
 TRANSCRIPT_SCORE = 0.78
 _WORD_GAP = re.compile(r"\S+?[\s-]+")
@@ -92,7 +92,7 @@ class SoundAlikeStage:
             key = span.lower()
             if key in index.exact and index.exact[key].text == span:
                 continue  # already the term, as written
-            if len(words) > 1 and _contains_term(words, index.exact):
+            if len(words) > 1 and _contains_term(words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
             spans.append((start, end, words))
         distinct = list({text[a:b]: w for a, b, w in spans}.items())
@@ -179,16 +179,15 @@ def _word_start(text: str, start: int, index: int) -> int:
     return pos
 
 
-def _contains_term(words: list[str], exact: dict[str, Term]) -> bool:
-    """Whether part of the span already is a term (or its plural)."""
-    lowered = [w.lower() for w in words]
-    n = len(lowered)
+def _contains_term(words: list[str], known: Container[str]) -> bool:
+    """Whether part of the span already is a term, or its plural (compared by letters)."""
+    n = len(words)
     for i in range(n):
         for j in range(i + 1, n + 1):
             if (i, j) == (0, n):
                 continue
-            part = " ".join(lowered[i:j])
-            if part in exact or (part.endswith("s") and part[:-1] in exact):
+            part = letters("".join(words[i:j]))
+            if part in known or (part.endswith("s") and part[:-1] in known):
                 return True
     return False
 
