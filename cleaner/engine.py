@@ -125,7 +125,7 @@ class Cleaner:
             return passed
         for c in passed:
             if self._is_evidence(c):
-                topics.add_fix(c.rule.replace or "")
+                topics.add_fix(self._evidence(c).text)
         table = TokenTable.from_docs(chunks)
         checker = ConditionChecker(table, self._near_tokens)
         for c in candidates:
@@ -138,7 +138,7 @@ class Cleaner:
                     passed.append(c)
                     if self._is_evidence(c):
                         evidence.append(self._evidence(c))
-                        topics.add_fix(c.rule.replace or "")
+                        topics.add_fix(evidence[-1].text)
                 else:
                     still.append(c)
             if len(still) == len(waiting):
@@ -168,7 +168,8 @@ class Cleaner:
 
     @staticmethod
     def _evidence(c: _Candidate) -> Evidence:
-        return Evidence(c.i, c.j, normalise(c.rule.replace or ""))
+        return Evidence(c.i, c.j, normalise(expand_template(c.rule.replace or "",
+                                                            c.match.groups)))
 
     def _place(self, text: str, c: _Candidate, group: int) -> list[Proposal]:
         rule, m = c.rule, c.match

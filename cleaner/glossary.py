@@ -29,6 +29,7 @@ class Term:
     auto: bool = True
     source: str = "glossary"     # the pack name, or "glossary" for a user's file
     line: int = 0
+    guarded: bool = False        # its rule needs context: real words are not matched by sound
 
 
 def load_glossary(path: str | Path) -> list[Term]:

@@ -113,7 +113,11 @@ class Pack:
             if (rule.category == "term" and rule.kind != "regex" and rule.replace
                     and rule.replace.lower() not in known):
                 known.add(rule.replace.lower())
-                terms.append(Term(rule.replace, (rule.replace,), True, self.name, rule.line))
+                # A term whose rule needs context is not matched by sound on real words: the
+                # sound stage cannot check that context.
+                guarded = not rule.when.empty or not rule.auto
+                terms.append(Term(rule.replace, (rule.replace,), not guarded, self.name,
+                                  rule.line, guarded))
         return terms
 
 

@@ -11,16 +11,22 @@ _CLAUSE_END = ".?!;:)"
 
 
 def match_case(original: str, replacement: str) -> str:
-    """Carry a capital at the start of the original onto a lower-case replacement.
+    """Carry a capital at the start of the original onto an all-lower-case replacement.
+
+    A replacement whose first word has capitals of its own is a name written its own way
+    and stays so.
 
     >>> match_case("Common line", "command line")
     'Command line'
     >>> match_case("attention flow", "TensorFlow")
     'TensorFlow'
-    >>> match_case("tensorflow", "TensorFlow")
-    'TensorFlow'
+    >>> match_case("Spacy", "spaCy")
+    'spaCy'
+    >>> match_case("Naive bayes", "naive Bayes")
+    'Naive Bayes'
     """
-    if original[:1].isupper() and replacement[:1].islower():
+    first = replacement.split(" ", 1)[0]
+    if original[:1].isupper() and first.islower():
         return replacement[:1].upper() + replacement[1:]
     return replacement
 

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .glossary import Term
 from .pronounce import CONSONANTS, VOWELS, Pronouncer, coarse_key, spoken_words
@@ -285,17 +285,25 @@ class Verdict:
     confidence: float
 
 
-def judge(match: SoundMatch, words: Sequence[str], context_ok: bool) -> Verdict | None:
+def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
+          known: Callable[[str], bool] = lambda w: False) -> Verdict | None:
     """Decide whether a sound match is worth showing, and whether it may be applied.
 
     ``context_ok``: the term's source vouches for the document (a user's own glossary, or a
-    pack whose topic the document is about).
+    pack whose topic the document is about). ``known``: whether a word is in the
+    pronouncing dictionary, i.e. a real word.
     """
+    real_words = all(known(w) for w in words)
+    if match.term.guarded and real_words:
+        return None  # its rule needs context for real words; sound alone cannot supply it
     ordinary = all(zipf(w.lower()) >= COMMON_ZIPF for w in words)
     if ordinary and not context_ok:
         return None  # ordinary words, and nothing says the document is about these terms
     if match.variant:
-        # Same letters, other spacing or case: "tensor flow", "pytorch", "Deep Mind".
+        # Same letters, other spacing or case: "tensor flow", "pytorch", "Deep Mind". Not
+        # when the span is ordinary words: "glue", "squad", "mobile net" are English first.
+        if ordinary or (len(words) == 1 and real_words):
+            return None  # "glue" for GLUE, "Coco" for COCO: a real word, written as one
         return Verdict(match.term.auto, 0.9 if match.term.auto else 0.6)
     length = max(len(match.span_sounds), len(match.term_sounds))
     if match.reduplicated:
@@ -306,7 +314,7 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool) -> Verdict 
         return None  # too short to judge by sound
     need = 0.86 if length <= 5 else 0.78 if length <= 9 else 0.74
     if ordinary:  # ordinary words need more: a single one much more
-        need += 0.10 if len(words) == 1 else 0.04
+        need += 0.12 if len(words) == 1 else 0.04
     if match.score < need:
         return None
     apply = (match.term.auto and context_ok and not ordinary and not match.alternatives

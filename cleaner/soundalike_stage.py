@@ -109,7 +109,7 @@ class SoundAlikeStage:
                 context_ok = True
             else:
                 continue
-            verdict = judge(match, words, context_ok)
+            verdict = judge(match, words, context_ok, self.pronouncer.known)
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))
