@@ -16,7 +16,7 @@ from .model import STYLES, Edit, Pack, Result, Rule
 from .nlp import pattern_pipeline, pipeline
 from .packs import load_packs, shipped_pack_paths
 from .placement import expand_template, match_case, widen_deletion
-from .segments import Segment, line_segments, sentence_chunks
+from .segments import Segment, line_segments, pragma_regions, sentence_chunks, subtract
 from .glossary import load_glossary
 from .soundalike_stage import SoundAlikeStage
 
@@ -58,7 +58,8 @@ class Cleaner:
     def __init__(self, packs: Sequence[Pack] | None = None, *,
                  rules: Iterable[str | Path] = (), default_rules: bool = True,
                  glossaries: Iterable[str | Path] = (), style: str = "clean",
-                 auto_threshold: float = DEFAULT_AUTO_THRESHOLD) -> None:
+                 auto_threshold: float = DEFAULT_AUTO_THRESHOLD,
+                 disable: Iterable[str] = ()) -> None:
         if style not in STYLES:
             raise CleanerError(f"style must be one of {', '.join(STYLES)}, not '{style}'",
                                key="style")
@@ -74,7 +75,9 @@ class Cleaner:
         self.packs = list(packs)
         self.style = style
         self.auto_threshold = auto_threshold
-        self.rules = [r for p in self.packs for r in p.rules if style in r.styles]
+        off = self._off = list(disable)
+        self.rules = [r for p in self.packs for r in p.rules
+                      if style in r.styles and not _disabled(r, off)]
         self._order = {id(r): k for k, r in enumerate(self.rules)}
         nlp, pattern_nlp = pipeline(), pattern_pipeline()
         self._nlp = nlp
@@ -93,6 +96,8 @@ class Cleaner:
         """Clean ``text``. ``segments`` limits where rules look (default: every line);
         ``topic`` forces every pack's topic test on or off (default: judge the text)."""
         segments = list(segments) if segments is not None else line_segments(text)
+        if "cleaner:" in text:
+            segments = subtract(segments, pragma_regions(text))
         chunks, matches = self._match(text, segments)
         topics = self._topic.judge(chunks, force=topic)
         candidates = [_Candidate(m, self.rules[m.rule], seg) for m, seg in matches]
@@ -154,6 +159,8 @@ class Cleaner:
         order = len(self.rules)  # after every written rule when all else is equal
         out = []
         for n, c in enumerate(found, first_group):
+            if self._off and _disabled(c.rule, self._off):
+                continue
             original = text[c.start:c.end]
             replacement = match_case(original, c.rule.replace or original)
             if replacement == original:
@@ -194,6 +201,13 @@ class Cleaner:
         if replacement == text[start:end] and (rule.replace is not None or rule.transform):
             return []  # already right: nothing to do, nothing to flag
         return [Proposal(start, end, replacement, action, rule, order, group), *extra]
+
+
+def _disabled(rule: Rule, patterns: list[str]) -> bool:
+    """``--disable`` takes a full rule id, a pack name, or a pattern such as ``ml-terms.caffe*``."""
+    from fnmatch import fnmatchcase
+
+    return any(p in (rule.full_id, rule.pack) or fnmatchcase(rule.full_id, p) for p in patterns)
 
 
 def _join_deletions(candidates: list[_Candidate], text: str) -> list[_Candidate]:

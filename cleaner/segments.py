@@ -69,3 +69,44 @@ def _cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:
         start = cut + 1
     out.append((start, end))
     return out
+
+
+# In-text switches for a stretch that must not be touched (Markdown-like inputs):
+#   <!-- cleaner: off --> ... <!-- cleaner: on -->   (an "off" with no "on" runs to the end)
+_PRAGMA = re.compile(r"<!--\s*cleaner:\s*(off|on)\s*-->", re.IGNORECASE)
+
+
+def pragma_regions(text: str) -> list[tuple[int, int]]:
+    """Spans switched off by pragmas, the pragmas themselves included.
+
+    >>> t = "a <!-- cleaner: off -->b<!-- cleaner: on --> c"
+    >>> [t[a:b] for a, b in pragma_regions(t)]
+    ['<!-- cleaner: off -->b<!-- cleaner: on -->']
+    """
+    regions, off_at = [], None
+    for m in _PRAGMA.finditer(text):
+        if m.group(1).lower() == "off" and off_at is None:
+            off_at = m.start()
+        elif m.group(1).lower() == "on" and off_at is not None:
+            regions.append((off_at, m.end()))
+            off_at = None
+    if off_at is not None:
+        regions.append((off_at, len(text)))
+    return regions
+
+
+def subtract(segments: list[Segment], regions: list[tuple[int, int]]) -> list[Segment]:
+    """The parts of ``segments`` outside ``regions``.
+
+    >>> subtract([Segment(0, 10)], [(3, 5)])
+    [Segment(start=0, end=3), Segment(start=5, end=10)]
+    """
+    out = []
+    for seg in segments:
+        pieces = [(seg.start, seg.end)]
+        for a, b in regions:
+            pieces = [p for s, e in pieces
+                      for p in ((s, min(e, a)), (max(s, b), e)) if p[0] < p[1]] \
+                if any(s < b and a < e for s, e in pieces) else pieces
+        out.extend(Segment(s, e) for s, e in pieces)
+    return out
