@@ -1,6 +1,7 @@
 """Glossaries: a user's vocabulary (names, products, jargon), one term per entry.
 
-A plain file has one term per line (``#`` starts a comment). A YAML file is a list whose
+A plain file has one term per line (``#`` at the start or after a space starts a comment,
+so ``C#`` is a term). A YAML file is a list whose
 items are a term, or a mapping::
 
     - PaddlePaddle
@@ -12,6 +13,7 @@ items are a term, or a mapping::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -20,6 +22,7 @@ from .errors import CleanerError
 from .yamlsource import Located
 
 ENTRY_KEYS = {"term", "sounds", "aliases", "auto"}
+_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def load_glossary(path: str | Path) -> list[Term]:
         return parse_entries(doc.data, doc, "glossary")
     terms = []
     for n, line in enumerate(text.splitlines(), 1):
-        term = line.split("#", 1)[0].strip()
+        term = _COMMENT.split(line, 1)[0].strip()  # "C#" is a term; " # note" a comment
         if term:
             terms.append(Term(term, (term,), True, "glossary", n))
     return terms
@@ -58,14 +61,14 @@ def load_glossary(path: str | Path) -> list[Term]:
 def parse_entries(items: Iterable[Any], doc: Located, source: str) -> list[Term]:
     """Read glossary entries (strings or mappings) from a YAML list."""
     terms = []
-    for item in items:
+    for index, item in enumerate(items):
         if isinstance(item, str) and item.strip():
             terms.append(Term(item.strip(), (item.strip(),), True, source,
-                              doc.line(items) or 0))
+                              doc.item_line(items, index) or 0))
             continue
         if not isinstance(item, dict):
             raise CleanerError("a glossary entry is a term or a mapping with 'term'",
-                               file=doc.source, line=doc.line(items))
+                               file=doc.source, line=doc.item_line(items, index))
         line = doc.line(item)
         for key in item:
             if key not in ENTRY_KEYS:

@@ -40,6 +40,8 @@ def number_words(digits: str) -> list[str]:
     (['two'], ['forty', 'two'], ['one', 'zero', 'one'])
     """
     n = int(digits)
+    if digits.startswith("0") and len(digits) > 1:
+        return [_ONES[int(d)] for d in digits]  # "05", "007": read digit by digit
     if len(digits) <= 2 and n < 20:
         return [_ONES[n]]
     if len(digits) == 2:
@@ -113,7 +115,7 @@ def _load_cmudict() -> dict[str, str]:
     for line in text.splitlines():
         word, _, phones = line.partition(" ")
         if word and not word.startswith(";;;") and "(" not in word:  # "(2)": alternatives
-            table.setdefault(word.lower(), phones)
+            table.setdefault(word.lower(), phones.split("#", 1)[0])  # "# abbrev": a comment
     return table
 
 
@@ -149,8 +151,22 @@ def letter_to_sound(word: str) -> tuple[str, ...]:
     i, n = 0, len(word)
     while i < n:
         ch = word[i]
+        if ch == "e" and i == n - 1 and n > 2 and out and out[-1] not in VOWELS:
+            if word[-2] == word[-3] and word[-2] not in "aeiou":
+                out.append("EY")  # Italian-style loanwords: "caffe", "latte"
+            elif not any(v in word[:-1] for v in "aiou"):
+                out.append("IY")
+            break  # otherwise a silent final e ("make")
+        spelled = next(((sp, so) for sp, so in _RULES if len(sp) > 1 and word.startswith(sp, i)),
+                       None)
+        if spelled is not None:  # "ch", "ck", "tion", "ee": before single letters
+            out.extend(spelled[1].split())
+            i += len(spelled[0])
+            continue
         if ch == "c":
-            out.append("S" if i + 1 < n and word[i + 1] in "eiy" else "K")
+            soft = i + 1 < n and word[i + 1] in "eiy"
+            if not (soft and i > 0 and word[i - 1] == "s"):  # "sc" before e/i/y is one S
+                out.append("S" if soft else "K")
             i += 2 if i + 1 < n and word[i + 1] == "c" else 1
             continue
         if i + 1 < n and ch == word[i + 1] and ch not in "aeiou":  # doubled consonant
@@ -160,17 +176,8 @@ def letter_to_sound(word: str) -> tuple[str, ...]:
             out.append("Y")
             i += 1
             continue
-        if ch == "e" and i == n - 1 and n > 2 and out and out[-1] not in VOWELS:
-            if word[-2] == word[-3] and word[-2] not in "aeiou":
-                out.append("EY")  # Italian-style loanwords: "caffe", "latte"
-            elif not any(v in word[:-1] for v in "aiou"):
-                out.append("IY")
-            break  # otherwise a silent final e ("make")
-        for spelling, sound in _RULES:
-            if word.startswith(spelling, i):
-                out.extend(sound.split())
-                i += len(spelling)
-                break
-        else:
-            i += 1  # not a letter we read: skip it
+        single = next((so for sp, so in _RULES if sp == ch), None)
+        if single is not None:
+            out.extend(single.split())
+        i += 1  # a letter we do not read is skipped
     return tuple(out)

@@ -296,15 +296,16 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
     real_words = all(known(w) for w in words)
     if match.term.guarded and real_words:
         return None  # its rule needs context for real words; sound alone cannot supply it
+    if real_words and not context_ok:
+        return None  # real English words, and nothing says the document is about these terms
     ordinary = all(zipf(w.lower()) >= COMMON_ZIPF for w in words)
-    if ordinary and not context_ok:
-        return None  # ordinary words, and nothing says the document is about these terms
     if match.variant:
-        # Same letters, other spacing or case: "tensor flow", "pytorch", "Deep Mind". Not
-        # when the span is ordinary words: "glue", "squad", "mobile net" are English first.
+        # Same letters, other spacing or case: "pytorch", "Paddlepaddle". Real words are
+        # English first ("glue" for GLUE, "hugging face" for Hugging Face): shown, not applied.
         if ordinary or (len(words) == 1 and real_words):
-            return None  # "glue" for GLUE, "Coco" for COCO: a real word, written as one
-        return Verdict(match.term.auto, 0.9 if match.term.auto else 0.6)
+            return None
+        apply = match.term.auto and not real_words
+        return Verdict(apply, 0.9 if apply else 0.6)
     length = max(len(match.span_sounds), len(match.term_sounds))
     if match.reduplicated:
         if any(zipf(w.lower()) >= 3.5 for w in words) or match.score < 0.55:
@@ -315,6 +316,8 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
     need = 0.86 if length <= 5 else 0.78 if length <= 9 else 0.74
     if ordinary:  # ordinary words need more: a single one much more
         need += 0.12 if len(words) == 1 else 0.04
+    elif real_words:  # real but rarer words ("resonant", "pander") need a little more
+        need += 0.06 if len(words) == 1 else 0.02
     if match.score < need:
         return None
     apply = (match.term.auto and context_ok and not ordinary and not match.alternatives
@@ -350,6 +353,10 @@ def repeated_phrases(words: Sequence[str], minimum: int = 3) -> list[Term]:
     return sorted(found, key=lambda t: t.text)
 
 
+def _first_vowel(phonemes: tuple[str, ...]) -> str:
+    return next((p for p in phonemes if p in VOWELS), "")
+
+
 def near_repeat(span_words: Sequence[str], phrase: Term, pronouncer: Pronouncer) -> float:
     """Similarity of a span to a repeated phrase it differs from in exactly one word."""
     target = phrase.text.split()
@@ -359,5 +366,8 @@ def near_repeat(span_words: Sequence[str], phrase: Term, pronouncer: Pronouncer)
     differing = [i for i, (a, b) in enumerate(zip(lowered, target)) if a != b]
     if len(differing) != 1 or lowered[differing[0]] in STOPWORDS:
         return 0.0
+    said, meant = (pronouncer.phrase(w[differing[0]]) for w in (lowered, target))
+    if _first_vowel(said) != _first_vowel(meant):
+        return 0.0  # a mishearing keeps the vowel more often than the consonants
     return phonetic_similarity(pronouncer.phrase(" ".join(span_words)),
                                pronouncer.phrase(phrase.text))

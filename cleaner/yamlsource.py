@@ -20,6 +20,7 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
         self.lines: dict[int, int] = {}
         self.key_lines: dict[int, dict[str, int]] = {}
         self.duplicates: dict[int, tuple[str, int]] = {}
+        self.item_lines: dict[int, list[int]] = {}
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
@@ -41,6 +42,7 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
 def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
     data: list[Any] = []
     loader.lines[id(data)] = node.start_mark.line + 1
+    loader.item_lines[id(data)] = [item.start_mark.line + 1 for item in node.value]
     yield data
     data.extend(loader.construct_sequence(node))
 
@@ -67,8 +69,14 @@ class Located:
         self._lines = loader.lines
         self._key_lines = loader.key_lines
         self._duplicates = loader.duplicates
+        self._item_lines = loader.item_lines
         # Keep every constructed container alive so ids stay unique while we look them up.
         self._keep = self.data
+
+    def item_line(self, seq: Any, index: int) -> int | None:
+        """The line of the ``index``-th item of a YAML list."""
+        lines = self._item_lines.get(id(seq), [])
+        return lines[index] if index < len(lines) else self._lines.get(id(seq))
 
     def duplicate(self, obj: Any) -> tuple[str, int] | None:
         """The first key given twice in this mapping, with its line."""
