@@ -95,6 +95,13 @@ class Cleaner:
               topic: bool | None = None) -> Result:
         """Clean ``text``. ``segments`` limits where rules look (default: every line);
         ``topic`` forces every pack's topic test on or off (default: judge the text)."""
+        chosen = merge_groups(resolve_overlaps(self.propose(text, segments, topic), text))
+        return Result(text, _to_edits(text, chosen))
+
+    def propose(self, text: str, segments: Sequence[Segment] | None = None,
+                topic: bool | None = None) -> list[Proposal]:
+        """Every edit the rules and the glossary propose, before overlaps are resolved
+        (what ``cleaner rules report`` uses to show rules competing for the same words)."""
         segments = list(segments) if segments is not None else line_segments(text)
         if "cleaner:" in text:
             segments = subtract(segments, pragma_regions(text))
@@ -104,8 +111,7 @@ class Cleaner:
         passed = _join_deletions(self._check_context(candidates, chunks, topics), text)
         proposals = [p for n, c in enumerate(passed) for p in self._place(text, c, n)]
         proposals.extend(self._sound_proposals(text, chunks, topics, len(passed)))
-        chosen = merge_groups(resolve_overlaps(proposals, text))
-        return Result(text, _to_edits(text, chosen))
+        return proposals
 
     # -- stages ------------------------------------------------------------------------
     def _match(self, text: str, segments: Sequence[Segment]) -> tuple[list[Any], list[Any]]:
