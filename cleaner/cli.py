@@ -92,16 +92,31 @@ def clean(
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the inputs."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when any edit or flag remains."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary lines on stderr."),
+    input_format: Optional[str] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT",
+        help="Read the inputs as text, timestamped, srt, vtt or whisper-json (default: "
+             "detected from the content and the extension)."),
+    flag_below: Optional[float] = typer.Option(
+        None, "--flag-below", min=0.0, max=1.0, metavar="P",
+        help="Whisper JSON: flag words the recogniser gave a probability below P that no "
+             "rule already marks."),
 ) -> None:
     """Clean transcripts: fix what the rules are sure of, flag the rest.
+
+    Formats: plain text, timestamped lines, SRT, WebVTT and Whisper JSON; only the text
+    inside lines and cues changes, and the cleaned file keeps the input's format.
 
     Example: cleaner clean samples/heroes-yuanqing-lin.asr.txt --out-dir out/
     """
     def run() -> int:
-        from .api import check_distinct_outputs, clean_file, write_outputs
+        from .api import check_distinct_outputs, clean_path, display_name, write_cleaned
         from .engine import Cleaner
         from .files import prepare_out_dir
+        from .formats import FORMATS
 
+        if input_format is not None and input_format not in FORMATS:
+            raise CleanerError(f"unknown format '{input_format}' (choose from "
+                               f"{', '.join(FORMATS)})", key="format")
         if out_dir is None and len(inputs) > 1:
             raise CleanerError("several inputs need --out-dir", key="out-dir")
         if inputs.count("-") > 1:
@@ -113,17 +128,21 @@ def clean(
             prepare_out_dir(out_dir)
         remaining = 0
         for name in inputs:
-            source, result = clean_file(cleaner, name, encoding)
+            done = clean_path(cleaner, name, encoding, input_format, flag_below)
+            source, result = done.source, done.result
+            for warning in done.warnings():
+                typer.echo(f"cleaner: warning: {warning}", err=True)
             remaining += len(result.edits)
             if out_dir is None:
                 sys.stdout.buffer.write(source.encode(result.cleaned))
                 sys.stdout.flush()
                 written = "stdout"
             else:
-                written = ", ".join(str(p) for p in write_outputs(source, result, out_dir))
+                written = ", ".join(str(p) for p in write_cleaned(done, out_dir))
             if not quiet:
-                typer.echo(f"{source.name}: {len(result.applied)} applied, "
-                           f"{len(result.flagged)} flagged -> {written}", err=True)
+                typer.echo(f"{display_name(source.name)} ({done.format}): "
+                           f"{len(result.applied)} applied, {len(result.flagged)} flagged "
+                           f"-> {written}", err=True)
         return 1 if check and remaining else 0
 
     _guarded(run)
@@ -283,6 +302,13 @@ def glossary_check(glossary: Path = GLOSSARY_ARG) -> None:
         return 1 if report.problems else 0
 
     _guarded(run)
+
+
+# `cleaner eval` and `cleaner rules report` live in cli_eval.py (evaluation, issue 7).
+from .cli_eval import eval_command, rules_report  # noqa: E402
+
+app.command("eval")(eval_command)
+rules_app.command("report")(rules_report)
 
 
 def main() -> None:
