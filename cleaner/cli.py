@@ -78,18 +78,31 @@ def clean(
         None, "--out-dir", "-o", help="Write NAME.clean.EXT, NAME.annotated.md and "
         "NAME.edits.json here. Without it the cleaned text goes to stdout."),
     rules: List[Path] = RULES_OPT,
-    no_default_rules: bool = NO_DEFAULT_OPT,
+    no_default_rules: Optional[bool] = typer.Option(
+        None, "--no-default-rules/--default-rules",
+        help="Do not load the shipped packs (only --rules), or load them (the default)."),
     glossary: List[Path] = typer.Option(
         [], "--glossary", "-g", metavar="TERMS",
         help="Your vocabulary (one term per line, or YAML): spans that sound like a term "
              "are flagged, or fixed when the evidence is strong (repeatable)."),
-    style: Style = typer.Option(Style.clean, "--style",
-                                help="clean: also remove fillers and stutters; verbatim: keep "
-                                     "every spoken word."),
-    auto_threshold: float = typer.Option(
-        0.8, "--auto-threshold", min=0.0, max=1.0,
-        help="Apply a fix only when its rule's confidence is at least this; flag it otherwise."),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the inputs."),
+    style: Optional[Style] = typer.Option(
+        None, "--style", help="clean (default): also remove fillers and stutters; verbatim: "
+                              "keep every spoken word."),
+    auto_threshold: Optional[float] = typer.Option(
+        None, "--auto-threshold", min=0.0, max=1.0,
+        help="Apply a fix only when its rule's confidence is at least this (default 0.8); "
+             "flag it otherwise."),
+    encoding: Optional[str] = typer.Option(None, "--encoding",
+                                           help="Encoding of the inputs (default utf-8)."),
+    disable: List[str] = typer.Option(
+        [], "--disable", metavar="RULE", help="Switch off a rule, a pack, or a pattern such as "
+                                              "'ml-terms.caffe*' (repeatable)."),
+    enable: List[str] = typer.Option(
+        [], "--enable", metavar="RULE", help="Switch back on what the configuration disables."),
+    no_config: bool = typer.Option(False, "--no-config",
+                                   help="Ignore cleaner.toml, pyproject.toml and CLEANER_*."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result (cleaned text and "
+                                                       "edits) as JSON on stdout, for scripts."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when any edit or flag remains."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary lines on stderr."),
     input_format: Optional[str] = typer.Option(
@@ -121,19 +134,27 @@ def clean(
             raise CleanerError("several inputs need --out-dir", key="out-dir")
         if inputs.count("-") > 1:
             raise CleanerError("'-' (stdin) may be given once", key="INPUT")
-        cleaner = Cleaner(rules=rules, default_rules=not no_default_rules, glossaries=glossary,
-                          style=style.value, auto_threshold=auto_threshold)
+        settings = _settings(inputs, no_config, rules=rules, glossary=glossary,
+                             default_rules=None if no_default_rules is None else
+                             not no_default_rules, style=style.value if style else None,
+                             auto_threshold=auto_threshold, encoding=encoding,
+                             disable=disable, enable=enable)
+        cleaner = Cleaner.from_settings(settings)
         if out_dir is not None:
             check_distinct_outputs(inputs)
             prepare_out_dir(out_dir)
-        remaining = 0
+        remaining, documents = 0, []
         for name in inputs:
-            done = clean_path(cleaner, name, encoding, input_format, flag_below)
+            done = clean_path(cleaner, name, settings["encoding"], input_format, flag_below)
             source, result = done.source, done.result
             for warning in done.warnings():
                 typer.echo(f"cleaner: warning: {warning}", err=True)
             remaining += len(result.edits)
-            if out_dir is None:
+            if as_json:
+                documents.append(_json_result(done))
+            if out_dir is None and as_json:
+                written = "stdout (JSON)"
+            elif out_dir is None:
                 sys.stdout.buffer.write(source.encode(result.cleaned))
                 sys.stdout.flush()
                 written = "stdout"
@@ -143,7 +164,50 @@ def clean(
                 typer.echo(f"{display_name(source.name)} ({done.format}): "
                            f"{len(result.applied)} applied, {len(result.flagged)} flagged "
                            f"-> {written}", err=True)
+        if as_json:
+            typer.echo(json.dumps(documents[0] if len(documents) == 1 else documents,
+                                  ensure_ascii=False, indent=1))
         return 1 if check and remaining else 0
+
+    _guarded(run)
+
+
+def _settings(inputs: List[str], no_config: bool, **options: Any) -> Any:
+    """Configuration file < CLEANER_* environment < these options."""
+    from .config import Settings, apply_options, load_settings
+
+    first = next((Path(i) for i in inputs if i != "-"), None)
+    base = Settings() if no_config else load_settings(first)
+    return apply_options(base, **options)
+
+
+def _json_result(done: Any) -> dict[str, Any]:
+    from .api import display_name
+    from .render import edits_document
+
+    doc = edits_document(display_name(done.source.name), done.format, done.source.raw,
+                         done.result.edits)
+    doc["cleaned"] = done.result.cleaned
+    return doc
+
+
+@app.command("config")
+def config_show(
+    path: Optional[Path] = typer.Argument(None, help="A transcript or folder to find the "
+                                                     "configuration for (default: here)."),
+) -> None:
+    """Show the effective settings and where each came from (file, env, default).
+
+    Example: cleaner config talks/interview.srt
+    """
+    def run() -> int:
+        from .config import describe, find_config, load_settings
+
+        found = find_config(path or Path.cwd())
+        typer.echo(f"configuration file: {found[0] if found else 'none found'}")
+        for line in describe(load_settings(path)):
+            typer.echo(line)
+        return 0
 
     _guarded(run)
 

@@ -125,3 +125,28 @@ def load_settings(start: Path | None, environ: dict[str, str] | None = None) -> 
             value = raw
         settings.set(key, value, "env")
     return settings
+
+
+def apply_options(settings: Settings, **options: Any) -> Settings:
+    """Command-line values override the rest; ``None`` means "not given".
+
+    ``rules``, ``glossary`` and ``disable`` given on the command line add to the configured
+    lists; ``enable`` takes ids out of ``disable``.
+    """
+    enable = options.pop("enable", None) or []
+    for key, value in options.items():
+        if value is None:
+            continue
+        if key in ("rules", "glossary", "disable"):
+            if value:
+                settings.set(key, list(settings[key]) + [str(v) for v in value], "option")
+        else:
+            settings.set(key, value, "option")
+    if enable:
+        settings.set("disable", [d for d in settings["disable"] if d not in enable], "option")
+    return settings
+
+
+def describe(settings: Settings) -> list[str]:
+    """One line per setting: its value and where it came from."""
+    return [f"{key} = {settings[key]!r}  ({settings.origin[key]})" for key in KEYS]

@@ -91,6 +91,13 @@ class Cleaner:
         self._sounds = (SoundAlikeStage(user_terms, pack_terms)
                         if user_terms or pack_terms else None)
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> Cleaner:
+        """A cleaner from ``config.Settings`` (files, environment and options merged)."""
+        return cls(rules=settings["rules"], default_rules=settings["default_rules"],
+                   glossaries=settings["glossary"], style=settings["style"],
+                   auto_threshold=settings["auto_threshold"], disable=settings["disable"])
+
     def clean(self, text: str, segments: Sequence[Segment] | None = None,
               topic: bool | None = None) -> Result:
         """Clean ``text``. ``segments`` limits where rules look (default: every line);

@@ -67,3 +67,83 @@ def test_pragmas_protect_a_stretch(default_cleaner):
     text = "tensor flow <!-- cleaner: off -->tensor flow<!-- cleaner: on --> tensor flow"
     assert default_cleaner.clean(text).cleaned == (
         "TensorFlow <!-- cleaner: off -->tensor flow<!-- cleaner: on --> TensorFlow")
+
+
+def test_options_override_and_add(tmp_path):
+    from cleaner.config import apply_options
+
+    (tmp_path / "cleaner.toml").write_text('style = "verbatim"\ndisable = ["a", "b"]\n'
+                                          'rules = ["x.yaml"]\n')
+    settings = apply_options(load_settings(tmp_path, environ={"CLEANER_STYLE": "verbatim"}),
+                             style="clean", auto_threshold=None, rules=["y.yaml"],
+                             enable=["a"])
+    assert settings["style"] == "clean" and settings.origin["style"] == "option"
+    assert settings["auto_threshold"] == 0.8 and settings.origin["auto_threshold"] == "default"
+    assert settings["rules"] == [str(tmp_path / "x.yaml"), "y.yaml"]
+    assert settings["disable"] == ["b"]
+
+
+# -- through the command line ------------------------------------------------------------
+
+def _cli(args, env=None):
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    return CliRunner().invoke(app, args, env=env or {})
+
+
+def test_cli_precedence_file_then_env_then_flag(tmp_path):
+    talk = tmp_path / "talk.txt"
+    talk.write_text("so um we used tensor flow\n", encoding="utf-8")
+    (tmp_path / "cleaner.toml").write_text('style = "verbatim"\n')
+    from_file = _cli(["clean", str(talk), "-q"])
+    assert from_file.exit_code == 0 and from_file.stdout == "so um we used TensorFlow\n"
+    from_env = _cli(["clean", str(talk), "-q"], env={"CLEANER_STYLE": "clean"})
+    assert from_env.stdout == "so we used TensorFlow\n"
+    from_flag = _cli(["clean", str(talk), "-q", "--style", "verbatim"],
+                     env={"CLEANER_STYLE": "clean"})
+    assert from_flag.stdout == "so um we used TensorFlow\n"
+    ignored = _cli(["clean", str(talk), "-q", "--no-config"])
+    assert ignored.stdout == "so we used TensorFlow\n"
+
+
+def test_cli_disable_and_enable(tmp_path):
+    talk = tmp_path / "talk.txt"
+    talk.write_text("we used tensor flow\n", encoding="utf-8")
+    (tmp_path / "cleaner.toml").write_text('disable = ["ml-terms.tensorflow"]\n')
+    assert _cli(["clean", str(talk), "-q"]).stdout == "we used tensor flow\n"
+    assert _cli(["clean", str(talk), "-q", "--enable", "ml-terms.tensorflow"]).stdout == \
+        "we used TensorFlow\n"
+    assert _cli(["clean", str(talk), "-q", "--no-config", "--disable", "ml-terms"]).stdout == \
+        "we used tensor flow\n"
+
+
+def test_cli_json_output(tmp_path):
+    import json
+
+    talk = tmp_path / "talk.txt"
+    talk.write_text("we used tensor flow\n", encoding="utf-8")
+    result = _cli(["clean", str(talk), "-q", "--json"])
+    doc = json.loads(result.stdout)
+    assert doc["cleaned"] == "we used TensorFlow\n" and doc["format"] == "text"
+    assert doc["edits"][0]["rule"] == "ml-terms.tensorflow"
+
+
+def test_cli_config_shows_origins(tmp_path):
+    (tmp_path / "cleaner.toml").write_text('style = "verbatim"\n')
+    result = _cli(["config", str(tmp_path)], env={"CLEANER_AUTO_THRESHOLD": "0.9"})
+    assert result.exit_code == 0
+    assert f"configuration file: {tmp_path / 'cleaner.toml'}" in result.stdout
+    assert f"style = 'verbatim'  ({tmp_path / 'cleaner.toml'})" in result.stdout
+    assert "auto_threshold = 0.9  (env)" in result.stdout
+
+
+def test_cli_bad_config_is_one_line_exit_2(tmp_path):
+    talk = tmp_path / "talk.txt"
+    talk.write_text("hi\n", encoding="utf-8")
+    (tmp_path / "cleaner.toml").write_text('colour = "blue"\n')
+    result = _cli(["clean", str(talk)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "cleaner.toml: key 'colour': unknown setting" in result.stderr
