@@ -235,7 +235,10 @@ def test_whisper_top_level_text_gets_the_same_corrections(sample_runs):
 def test_whisper_flag_below_flags_unsure_words_no_edit_covers(runner, tmp_path):
     src = SAMPLES / "heroes-yuanqing-lin.whisper.json"
     out = tmp_path / "out"
-    result = cli(runner, "clean", src, "-o", out, "--flag-below", "0.35")
+    # markers.next-to-gap already marks both "Lisa [inaudible]": switched off, the
+    # recogniser's probabilities are what flags them
+    result = cli(runner, "clean", src, "-o", out, "--flag-below", "0.35",
+                 "--disable", "markers.next-to-gap")
     no_traceback(result)
     assert result.exit_code == 0, result.stderr
     doc = json.loads((out / "heroes-yuanqing-lin.whisper.edits.json").read_text())
@@ -253,6 +256,17 @@ def test_whisper_flag_below_flags_unsure_words_no_edit_covers(runner, tmp_path):
     assert all(text[e["start"]:e["end"]] == e["original"] for e in doc["edits"])
     # the cleaned file is the same with or without flags
     assert (out / "heroes-yuanqing-lin.whisper.clean.json").read_text() == _applied(text, doc)
+
+
+def test_whisper_probability_is_added_to_an_edit_over_an_unsure_word(runner, tmp_path):
+    out = tmp_path / "out"
+    result = cli(runner, "clean", SAMPLES / "heroes-yuanqing-lin.whisper.json", "-o", out,
+                 "--flag-below", "0.35")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads((out / "heroes-yuanqing-lin.whisper.edits.json").read_text())
+    lisa = [e for e in doc["edits"] if e["original"] == "Lisa"]
+    assert [e["rule"] for e in lisa] == ["markers.next-to-gap"] * 2
+    assert all("(recogniser probability 0.31)" in e["message"] for e in lisa)
 
 
 def _applied(text: str, doc: dict) -> str:
