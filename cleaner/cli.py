@@ -374,6 +374,19 @@ from .cli_eval import eval_command, rules_report  # noqa: E402
 app.command("eval")(eval_command)
 rules_app.command("report")(rules_report)
 
+# `cleaner batch` lives in cli_batch.py (batch processing, issue 6).
+from .cli_batch import batch  # noqa: E402
+
+app.command("batch")(batch)
+
+# `cleaner review`, `apply`, `learn` and `report` live in cli_review.py (review, issue 5).
+from .cli_review import apply_cmd, learn, report, review  # noqa: E402
+
+app.command("review")(review)
+app.command("apply")(apply_cmd)
+app.command("learn")(learn)
+app.command("report")(report)
+
 
 def main() -> None:
     app(prog_name="cleaner")

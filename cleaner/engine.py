@@ -79,6 +79,10 @@ class Cleaner:
         self.rules = [r for p in self.packs for r in p.rules
                       if style in r.styles and not _disabled(r, off)]
         self._order = {id(r): k for k, r in enumerate(self.rules)}
+        self._keep: dict[str, list[tuple[str, ...]]] = {}
+        for pack in self.packs:
+            for keep in pack.keep:
+                self._keep.setdefault(normalise(keep.phrase), []).append(keep.rules)
         nlp, pattern_nlp = pipeline(), pattern_pipeline()
         self._nlp = nlp
         self._matchers = Matchers(self.rules, nlp, pattern_nlp)
@@ -87,7 +91,10 @@ class Cleaner:
             for r in self.rules for phrase in (*r.when.near, *r.when.not_near)}
         self._topic = _TopicCounter(self.packs, nlp, pattern_nlp)
         user_terms = [t for g in glossaries for t in load_glossary(g)]
-        pack_terms = [t for p in self.packs for t in p.glossary_terms()]
+        # A pack's glossary listens only in documents about the pack's topic: a pack with no
+        # topic (a generated contract pack) has none worth indexing.
+        pack_terms = [t for p in self.packs if p.topic and p.name not in off
+                      for t in p.glossary_terms()]
         self._sounds = (SoundAlikeStage(user_terms, pack_terms)
                         if user_terms or pack_terms else None)
 
@@ -115,6 +122,9 @@ class Cleaner:
         chunks, matches = self._match(text, segments)
         topics = self._topic.judge(chunks, force=topic)
         candidates = [_Candidate(m, self.rules[m.rule], seg) for m, seg in matches]
+        if self._keep:
+            candidates = [c for c in candidates
+                          if not self._kept(text[c.match.start:c.match.end], c.rule)]
         passed = _join_deletions(self._check_context(candidates, chunks, topics), text)
         proposals = [p for n, c in enumerate(passed) for p in self._place(text, c, n)]
         proposals.extend(self._sound_proposals(text, chunks, topics, len(passed)))
@@ -174,6 +184,8 @@ class Cleaner:
         for n, c in enumerate(found, first_group):
             if self._off and _disabled(c.rule, self._off):
                 continue
+            if self._keep and self._kept(text[c.start:c.end], c.rule):
+                continue
             original = text[c.start:c.end]
             replacement = match_case(original, c.rule.replace or original)
             if replacement == original:
@@ -182,6 +194,12 @@ class Cleaner:
             out.append(Proposal(c.start, c.end, replacement, "applied" if applies else "flagged",
                                 c.rule, order, n))
         return out
+
+    def _kept(self, span: str, rule: Rule) -> bool:
+        """Whether a pack's ``keep:`` list says ``rule`` must leave these words alone."""
+        found = self._keep.get(normalise(span))
+        return found is not None and any(not rules or _disabled(rule, list(rules))
+                                         for rules in found)
 
     def _is_evidence(self, c: _Candidate) -> bool:
         return bool(c.rule.replace) and c.rule.auto and c.rule.confidence >= self.auto_threshold

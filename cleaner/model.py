@@ -94,6 +94,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """Words a reviewer decided are right as they are: the listed rules (every rule, when
+    none is listed) propose nothing on exactly these words."""
+
+    phrase: str
+    rules: tuple[str, ...] = ()   # full rule ids, pack names or patterns (as --disable takes)
+    example: str = ""             # the sentence where it was decided
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     description: str
@@ -102,6 +113,7 @@ class Pack:
     topic_min: int = 2
     source: str = ""
     glossary: tuple[Any, ...] = ()  # glossary.Term entries the pack listens for
+    keep: tuple[Keep, ...] = ()     # phrases reviewers rejected a rule's edit on
 
     def glossary_terms(self) -> list[Any]:
         """The pack's glossary plus every term its rules correct to."""

@@ -14,10 +14,11 @@ import regex
 
 from .errors import CleanerError
 from .glossary import parse_entries
-from .model import CATEGORIES, SCOPES, STYLES, Conditions, Example, Pack, Rule
+from .model import CATEGORIES, SCOPES, STYLES, Conditions, Example, Keep, Pack, Rule
 from .yamlsource import Located
 
-PACK_KEYS = {"pack", "description", "topic", "topic_min", "category", "rules", "glossary"}
+PACK_KEYS = {"pack", "description", "topic", "topic_min", "category", "rules", "glossary", "keep"}
+KEEP_KEYS = {"phrase", "rules", "example"}
 TRANSFORMS = ("upper", "lower", "capitalize")
 RULE_KEYS = {"id", "match", "replace", "transform", "action", "confidence", "category", "message", "when",
              "styles", "examples"}
@@ -142,7 +143,27 @@ class _PackReader:
             raise self.fail("glossary must be a list of terms", data, "glossary")
         terms = parse_entries(glossary, self.doc, name)
         return Pack(name=name, description=description, rules=tuple(rules), topic=topic,
-                    topic_min=topic_min, source=self.source, glossary=tuple(terms))
+                    topic_min=topic_min, source=self.source, glossary=tuple(terms),
+                    keep=self.keep(data))
+
+    def keep(self, data: dict[str, Any]) -> tuple[Keep, ...]:
+        items = data.get("keep", [])
+        if not isinstance(items, list):
+            raise self.fail("keep must be a list of {phrase, rules, example}", data, "keep")
+        out = []
+        for raw in items:
+            if not isinstance(raw, dict):
+                raise self.fail("each keep entry is a mapping with 'phrase'", items, "keep")
+            self.unknown_keys(raw, KEEP_KEYS, None, "keep entry")
+            phrase = raw.get("phrase")
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise self.fail("a keep entry needs a non-empty 'phrase'", raw, "phrase")
+            example = self.text(raw, "example", None, default="")
+            if example and " ".join(phrase.lower().split()) not in " ".join(example.lower().split()):
+                raise self.fail("a keep entry's example must contain its phrase", raw, "example")
+            out.append(Keep(phrase, tuple(self.strings(raw, "rules", None)), example,
+                            self.doc.line(raw) or 0))
+        return tuple(out)
 
     # -- one rule ----------------------------------------------------------------------
     def rule(self, raw: dict[str, Any], pack: str, default_category: str) -> Rule:

@@ -67,6 +67,7 @@ class SoundAlikeStage:
     def __init__(self, user_terms: Sequence[Term], pack_terms: Sequence[Term]) -> None:
         self.user_terms = list(user_terms)
         self.pack_terms = list(pack_terms)
+        self.sources = {t.source for t in self.pack_terms}
         self.pronouncer = Pronouncer()
         self._index: GlossaryIndex | None = None
 
@@ -77,7 +78,7 @@ class SoundAlikeStage:
         return self._index
 
     def active(self, topic_on: Callable[[str], bool]) -> bool:
-        return bool(self.user_terms) or any(topic_on(t.source) for t in self.pack_terms)
+        return bool(self.user_terms) or any(topic_on(source) for source in self.sources)
 
     def find(self, text: str, chunks: Sequence[tuple[int, Any, int]],
              topic_on: Callable[[str], bool]) -> list[SoundCandidate]:
