@@ -15,6 +15,7 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from . import __version__
+from . import cli_options as opts
 from .errors import CleanerError
 
 app = typer.Typer(
@@ -29,11 +30,6 @@ app.add_typer(rules_app, name="rules")
 glossary_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                            help="Turn a glossary into a recogniser prompt, and check it.")
 app.add_typer(glossary_app, name="glossary")
-
-
-class Style(str, Enum):
-    clean = "clean"
-    verbatim = "verbatim"
 
 
 def _fail(exc: CleanerError) -> typer.Exit:
@@ -64,8 +60,7 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Clean and annotate machine (ASR) transcripts."""
 
 
-RULES_OPT = typer.Option([], "--rules", "-r", metavar="PACK.yaml",
-                         help="A rule pack to add to the shipped ones (repeatable).")
+RULES_OPT = opts.RULES
 NO_DEFAULT_OPT = typer.Option(False, "--no-default-rules",
                               help="Do not load the shipped packs; only --rules.")
 
@@ -77,42 +72,21 @@ def clean(
     out_dir: Optional[Path] = typer.Option(
         None, "--out-dir", "-o", help="Write NAME.clean.EXT, NAME.annotated.md and "
         "NAME.edits.json here. Without it the cleaned text goes to stdout."),
-    rules: List[Path] = RULES_OPT,
-    no_default_rules: Optional[bool] = typer.Option(
-        None, "--no-default-rules/--default-rules",
-        help="Do not load the shipped packs (only --rules), or load them (the default)."),
-    glossary: List[Path] = typer.Option(
-        [], "--glossary", "-g", metavar="TERMS",
-        help="Your vocabulary (one term per line, or YAML): spans that sound like a term "
-             "are flagged, or fixed when the evidence is strong (repeatable)."),
-    style: Optional[Style] = typer.Option(
-        None, "--style", help="clean (default): also remove fillers and stutters; verbatim: "
-                              "keep every spoken word."),
-    auto_threshold: Optional[float] = typer.Option(
-        None, "--auto-threshold", min=0.0, max=1.0,
-        help="Apply a fix only when its rule's confidence is at least this (default 0.8); "
-             "flag it otherwise."),
-    encoding: Optional[str] = typer.Option(None, "--encoding",
-                                           help="Encoding of the inputs (default utf-8)."),
-    disable: List[str] = typer.Option(
-        [], "--disable", metavar="RULE", help="Switch off a rule, a pack, or a pattern such as "
-                                              "'ml-terms.caffe*' (repeatable)."),
-    enable: List[str] = typer.Option(
-        [], "--enable", metavar="RULE", help="Switch back on what the configuration disables."),
-    no_config: bool = typer.Option(False, "--no-config",
-                                   help="Ignore cleaner.toml, pyproject.toml and CLEANER_*."),
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    disable: List[str] = opts.DISABLE,
+    enable: List[str] = opts.ENABLE,
+    no_config: bool = opts.NO_CONFIG,
     as_json: bool = typer.Option(False, "--json", help="Print the result (cleaned text and "
                                                        "edits) as JSON on stdout, for scripts."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when any edit or flag remains."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary lines on stderr."),
-    input_format: Optional[str] = typer.Option(
-        None, "--format", "-f", metavar="FORMAT",
-        help="Read the inputs as text, timestamped, srt, vtt or whisper-json (default: "
-             "detected from the content and the extension)."),
-    flag_below: Optional[float] = typer.Option(
-        None, "--flag-below", min=0.0, max=1.0, metavar="P",
-        help="Whisper JSON: flag words the recogniser gave a probability below P that no "
-             "rule already marks."),
+    input_format: Optional[str] = opts.FORMAT,
+    flag_below: Optional[float] = opts.FLAG_BELOW,
 ) -> None:
     """Clean transcripts: fix what the rules are sure of, flag the rest.
 
@@ -134,11 +108,10 @@ def clean(
             raise CleanerError("several inputs need --out-dir", key="out-dir")
         if inputs.count("-") > 1:
             raise CleanerError("'-' (stdin) may be given once", key="INPUT")
-        settings = _settings(inputs, no_config, rules=rules, glossary=glossary,
-                             default_rules=None if no_default_rules is None else
-                             not no_default_rules, style=style.value if style else None,
-                             auto_threshold=auto_threshold, encoding=encoding,
-                             disable=disable, enable=enable)
+        settings = opts.engine_settings(
+            inputs, no_config, rules=rules, no_default_rules=no_default_rules,
+            glossary=glossary, style=style, auto_threshold=auto_threshold, encoding=encoding,
+            disable=disable, enable=enable)
         cleaner = Cleaner.from_settings(settings)
         if out_dir is not None:
             check_distinct_outputs(inputs)
@@ -170,15 +143,6 @@ def clean(
         return 1 if check and remaining else 0
 
     _guarded(run)
-
-
-def _settings(inputs: List[str], no_config: bool, **options: Any) -> Any:
-    """Configuration file < CLEANER_* environment < these options."""
-    from .config import Settings, apply_options, load_settings
-
-    first = next((Path(i) for i in inputs if i != "-"), None)
-    base = Settings() if no_config else load_settings(first)
-    return apply_options(base, **options)
 
 
 def _json_result(done: Any) -> dict[str, Any]:

@@ -11,10 +11,7 @@ from typing import List, Optional
 
 import typer
 
-
-class _Style(str, Enum):
-    clean = "clean"
-    verbatim = "verbatim"
+from . import cli_options as opts
 
 
 class _Engine(str, Enum):
@@ -32,31 +29,17 @@ def batch(
         None, "--out-dir", "-o", metavar="DIR",
         help="Where the outputs go, mirroring the input tree: in/a/b/talk.srt writes "
              "DIR/a/b/talk.clean.srt, talk.annotated.md and talk.edits.json."),
-    rules: List[Path] = typer.Option([], "--rules", "-r", metavar="PACK.yaml",
-                                     help="A rule pack to add to the shipped ones "
-                                          "(repeatable)."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules",
-                                          help="Do not load the shipped packs; only --rules."),
-    glossary: List[Path] = typer.Option([], "--glossary", "-g", metavar="TERMS",
-                                        help="Your vocabulary, as for `cleaner clean` "
-                                             "(repeatable)."),
-    style: _Style = typer.Option(_Style.clean, "--style",
-                                 help="clean: also remove fillers and stutters; verbatim: keep "
-                                      "every spoken word."),
-    auto_threshold: float = typer.Option(
-        0.8, "--auto-threshold", min=0.0, max=1.0,
-        help="Apply a fix only when its rule's confidence is at least this; flag it otherwise."),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the inputs."),
-    input_format: Optional[str] = typer.Option(
-        None, "--format", "-f", metavar="FORMAT",
-        help="Read every input as text, timestamped, srt, vtt or whisper-json (default: "
-             "detected for each file)."),
-    flag_below: Optional[float] = typer.Option(
-        None, "--flag-below", min=0.0, max=1.0, metavar="P",
-        help="Whisper JSON: flag words the recogniser gave a probability below P."),
-    disable: List[str] = typer.Option([], "--disable", metavar="RULE",
-                                      help="Turn off a rule, a pack, or a pattern such as "
-                                           "'ml-terms.caffe*' (repeatable)."),
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    input_format: Optional[str] = opts.FORMAT,
+    flag_below: Optional[float] = opts.FLAG_BELOW,
+    disable: List[str] = opts.DISABLE,
+    enable: List[str] = opts.ENABLE,
+    no_config: bool = opts.NO_CONFIG,
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", metavar="N",
         help="Worker processes (default: the number of CPUs); with --engine dask and no "
@@ -95,11 +78,18 @@ def batch(
 
         if out_dir is None:
             raise CleanerError("batch needs --out-dir DIR", key="out-dir")
+        # the first input's configuration applies to the whole batch
+        settings = opts.engine_settings(
+            inputs, no_config, rules=rules, no_default_rules=no_default_rules,
+            glossary=glossary, style=style, auto_threshold=auto_threshold, encoding=encoding,
+            disable=disable, enable=enable)
         return run_batch(BatchOptions(
-            inputs=list(inputs), out_dir=out_dir, rules=list(rules),
-            default_rules=not no_default_rules, glossaries=list(glossary),
-            style=style.value, auto_threshold=auto_threshold, encoding=encoding,
-            fmt=input_format, flag_below=flag_below, disable=list(disable), jobs=jobs,
+            inputs=list(inputs), out_dir=out_dir, rules=[Path(r) for r in settings["rules"]],
+            default_rules=settings["default_rules"],
+            glossaries=[Path(g) for g in settings["glossary"]], style=settings["style"],
+            auto_threshold=settings["auto_threshold"], encoding=settings["encoding"],
+            fmt=input_format, flag_below=flag_below, disable=list(settings["disable"]),
+            jobs=jobs,
             engine=engine.value, scheduler=scheduler, force=force, report=report,
             quiet=quiet))
 

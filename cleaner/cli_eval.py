@@ -6,37 +6,20 @@ Registered in ``cli.py``. Heavy imports (spaCy, jiwer) happen inside the command
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
-from typing import List
+from typing import Any, List, Optional
 
 import typer
 
-
-class _Style(str, Enum):
-    clean = "clean"
-    verbatim = "verbatim"
+from . import cli_options as opts
 
 
-_RULES = typer.Option([], "--rules", "-r", metavar="PACK.yaml",
-                      help="A rule pack to add to the shipped ones (repeatable).")
-_NO_DEFAULT = typer.Option(False, "--no-default-rules",
-                           help="Do not load the shipped packs; only --rules.")
-_GLOSSARY = typer.Option([], "--glossary", "-g", metavar="TERMS",
-                         help="Your vocabulary, as for `cleaner clean` (repeatable).")
-_STYLE = typer.Option(_Style.clean, "--style", help="clean or verbatim, as for `cleaner clean`.")
-_THRESHOLD = typer.Option(0.8, "--auto-threshold", min=0.0, max=1.0,
-                          help="Apply a fix only at this confidence or more, as for "
-                               "`cleaner clean`.")
-_ENCODING = typer.Option("utf-8", "--encoding", help="Encoding of the inputs.")
-
-
-def _cleaner(rules: List[Path], no_default_rules: bool, glossary: List[Path], style: _Style,
-             auto_threshold: float):
+def _cleaner(inputs: List[str], no_config: bool, **options: Any) -> Any:
+    """A cleaner from configuration, environment and these options (as ``clean`` does)."""
     from .engine import Cleaner
 
-    return Cleaner(rules=rules, default_rules=not no_default_rules, glossaries=glossary,
-                   style=style.value, auto_threshold=auto_threshold)
+    settings = opts.engine_settings(inputs, no_config, **options)
+    return Cleaner.from_settings(settings), settings["encoding"]
 
 
 def eval_command(
@@ -46,12 +29,14 @@ def eval_command(
                                   help="The correct transcript (same format), or a folder of "
                                        "them paired by name (talk.asr.txt with talk.txt or "
                                        "talk.reference.txt)."),
-    rules: List[Path] = _RULES,
-    no_default_rules: bool = _NO_DEFAULT,
-    glossary: List[Path] = _GLOSSARY,
-    style: _Style = _STYLE,
-    auto_threshold: float = _THRESHOLD,
-    encoding: str = _ENCODING,
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    disable: List[str] = opts.DISABLE,
+    no_config: bool = opts.NO_CONFIG,
     keep_case: bool = typer.Option(False, "--keep-case",
                                    help="Count case differences (default: lower-case both)."),
     keep_punctuation: bool = typer.Option(
@@ -82,8 +67,11 @@ def eval_command(
         norm = Normalisation(lower=not keep_case, punctuation=not keep_punctuation,
                              fillers=not keep_fillers, numbers=not no_number_words)
         pair_files(hypothesis, reference)  # bad pairs fail before the rules are compiled
-        cleaner = _cleaner(rules, no_default_rules, glossary, style, auto_threshold)
-        ev = evaluate(cleaner, hypothesis, reference, norm, encoding)
+        cleaner, encoding_ = _cleaner([hypothesis], no_config, rules=rules,
+                                      no_default_rules=no_default_rules, glossary=glossary,
+                                      style=style, auto_threshold=auto_threshold,
+                                      encoding=encoding, disable=disable)
+        ev = evaluate(cleaner, hypothesis, reference, norm, encoding_)
         typer.echo(json.dumps(ev.to_dict(), ensure_ascii=False, indent=1) if as_json
                    else format_evaluation(ev))
         return 0
@@ -94,12 +82,14 @@ def eval_command(
 def rules_report(
     paths: List[str] = typer.Argument(..., metavar="DIR",
                                       help="Folders of transcripts (or transcript files)."),
-    rules: List[Path] = _RULES,
-    no_default_rules: bool = _NO_DEFAULT,
-    glossary: List[Path] = _GLOSSARY,
-    style: _Style = _STYLE,
-    auto_threshold: float = _THRESHOLD,
-    encoding: str = _ENCODING,
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    disable: List[str] = opts.DISABLE,
+    no_config: bool = opts.NO_CONFIG,
     as_json: bool = typer.Option(False, "--json", help="One JSON object, for scripts."),
 ) -> None:
     """Rule quality over a corpus: how often each rule fires, which never fire, which
@@ -112,8 +102,11 @@ def rules_report(
     def run() -> int:
         from .evaluate import format_rules_report, rules_report as report_on
 
-        cleaner = _cleaner(rules, no_default_rules, glossary, style, auto_threshold)
-        report = report_on(cleaner, paths, encoding)
+        cleaner, encoding_ = _cleaner(paths, no_config, rules=rules,
+                                      no_default_rules=no_default_rules, glossary=glossary,
+                                      style=style, auto_threshold=auto_threshold,
+                                      encoding=encoding, disable=disable)
+        report = report_on(cleaner, paths, encoding_)
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if as_json
                    else format_rules_report(report))
         return 0

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 
+from . import cli_options as opts
+
 from .errors import CleanerError
-
-
-class _Style(str, Enum):
-    clean = "clean"
-    verbatim = "verbatim"
 
 
 _TARGET = typer.Argument(..., metavar="INPUT",
@@ -32,25 +28,6 @@ _INPUT = typer.Option(None, "--input", "-i", metavar="FILE",
 _LEARN = typer.Option(None, "--learn", metavar="PACK.yaml",
                       help="Afterwards, learn the decisions into this pack (created if "
                            "missing): accepted and edited spots become phrase rules.")
-_RULES = typer.Option([], "--rules", "-r", metavar="PACK.yaml",
-                      help="A rule pack to add to the shipped ones (repeatable).")
-_NO_DEFAULT = typer.Option(False, "--no-default-rules",
-                           help="Do not load the shipped packs; only --rules.")
-_GLOSSARY = typer.Option([], "--glossary", "-g", metavar="TERMS",
-                         help="Your vocabulary, as for `cleaner clean` (repeatable).")
-_STYLE = typer.Option(_Style.clean, "--style", help="clean or verbatim, as for `cleaner clean`.")
-_THRESHOLD = typer.Option(0.8, "--auto-threshold", min=0.0, max=1.0,
-                          help="Apply a fix only at this confidence or more, as for "
-                               "`cleaner clean`.")
-_ENCODING = typer.Option("utf-8", "--encoding", help="Encoding of the input.")
-_FORMAT = typer.Option(None, "--format", "-f", metavar="FORMAT",
-                       help="Read the input as text, timestamped, srt, vtt or whisper-json "
-                            "(default: detected).")
-_FLAG_BELOW = typer.Option(None, "--flag-below", min=0.0, max=1.0, metavar="P",
-                           help="Whisper JSON: flag words less probable than P, as for "
-                                "`cleaner clean`.")
-
-
 def _warn(message: str) -> None:
     typer.echo(f"cleaner: warning: {message}", err=True)
 
@@ -113,9 +90,7 @@ class _Target:
             raise CleanerError(f"unknown format '{self.fmt}' (choose from "
                                f"{', '.join(FORMATS)})", key="format")
         o = self.options
-        cleaner = Cleaner(rules=o["rules"], default_rules=not o["no_default_rules"],
-                          glossaries=o["glossary"], style=o["style"],
-                          auto_threshold=o["auto_threshold"])
+        cleaner = Cleaner.from_settings(o["settings"])
         done = clean_source(cleaner, self.source, self.fmt, o.get("flag_below"))
         for warning in done.warnings():
             _warn(warning)
@@ -158,11 +133,11 @@ def _edits_from(doc: dict[str, Any], text: str, name: str) -> list[Any]:
     return edits
 
 
-def _clean_options(rules: List[Path], no_default_rules: bool, glossary: List[Path],
-                   style: _Style, auto_threshold: float,
-                   flag_below: Optional[float]) -> dict[str, Any]:
-    return {"rules": rules, "no_default_rules": no_default_rules, "glossary": glossary,
-            "style": style.value, "auto_threshold": auto_threshold, "flag_below": flag_below}
+def _clean_options(target: str, no_config: bool, flag_below: Optional[float],
+                   **options: Any) -> dict[str, Any]:
+    """Settings as ``clean`` makes them: configuration < environment < these options."""
+    return {"settings": opts.engine_settings([target], no_config, **options),
+            "flag_below": flag_below}
 
 
 def _learn_into(d: Any, source: Any, pack: Path, fmt: Optional[str],
@@ -192,14 +167,16 @@ def review(
                                    help="Review the edits the rules applied, too."),
     input_path: Optional[str] = _INPUT,
     learn_pack: Optional[Path] = _LEARN,
-    rules: List[Path] = _RULES,
-    no_default_rules: bool = _NO_DEFAULT,
-    glossary: List[Path] = _GLOSSARY,
-    style: _Style = _STYLE,
-    auto_threshold: float = _THRESHOLD,
-    encoding: str = _ENCODING,
-    input_format: Optional[str] = _FORMAT,
-    flag_below: Optional[float] = _FLAG_BELOW,
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    input_format: Optional[str] = opts.FORMAT,
+    flag_below: Optional[float] = opts.FLAG_BELOW,
+    disable: List[str] = opts.DISABLE,
+    no_config: bool = opts.NO_CONFIG,
 ) -> None:
     """Go through the flagged spots in the terminal: accept, reject or edit each.
 
@@ -218,9 +195,11 @@ def review(
                              sha256_of)
         from .review_tui import run_review
 
-        t = _Target(target, input_path, encoding, input_format,
-                    _clean_options(rules, no_default_rules, glossary, style, auto_threshold,
-                                   flag_below))
+        options = _clean_options(target, no_config, flag_below, rules=rules,
+                                 no_default_rules=no_default_rules, glossary=glossary,
+                                 style=style, auto_threshold=auto_threshold,
+                                 encoding=encoding, disable=disable)
+        t = _Target(target, input_path, options["settings"]["encoding"], input_format, options)
         path = decisions or _default_beside(target, ".review.yaml")
         src = t.source
         if path.exists():
@@ -251,8 +230,8 @@ def apply_cmd(
     out_dir: Optional[Path] = typer.Option(
         None, "--out-dir", "-o", help="Write NAME.clean.EXT, NAME.annotated.md and "
         "NAME.edits.json here. Without it the cleaned text goes to stdout."),
-    encoding: str = _ENCODING,
-    input_format: Optional[str] = _FORMAT,
+    encoding: Optional[str] = opts.ENCODING,
+    input_format: Optional[str] = opts.FORMAT,
     learn_pack: Optional[Path] = _LEARN,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on stderr."),
 ) -> None:
@@ -278,7 +257,7 @@ def apply_cmd(
             raise CleanerError("with '-' (stdin) give --decisions FILE", key="decisions")
         path = decisions or _default_beside(target, ".review.yaml")
         d = load_decisions(path)
-        source = read_source(target, encoding)
+        source = read_source(target, encoding or "utf-8")
         name = display_name(source.name)
         result = apply_decisions(d, source.raw, source.text, name, input_format)
         for note in result.notes:
@@ -323,7 +302,7 @@ def learn(
         None, "--confidence", min=0.0, max=1.0, metavar="X",
         help="Confidence of the new rules (default 0.9: applied; below --auto-threshold they "
              "only suggest)."),
-    encoding: str = _ENCODING,
+    encoding: Optional[str] = opts.ENCODING,
 ) -> None:
     """Learn review decisions into a rule pack.
 
@@ -347,7 +326,7 @@ def learn(
         if found is None:
             raise CleanerError(f"cannot find the transcript '{d.source}' the decisions were "
                                "made on; give --input FILE", file=str(decisions))
-        _learn_into(d, read_source(str(found), encoding), pack, d.format, confidence)
+        _learn_into(d, read_source(str(found), encoding or "utf-8"), pack, d.format, confidence)
         return 0
 
     _guarded(run)
@@ -362,14 +341,16 @@ def report(
         None, "--decisions", "-d", metavar="FILE",
         help="Show the decisions already made in this decisions file."),
     input_path: Optional[str] = _INPUT,
-    rules: List[Path] = _RULES,
-    no_default_rules: bool = _NO_DEFAULT,
-    glossary: List[Path] = _GLOSSARY,
-    style: _Style = _STYLE,
-    auto_threshold: float = _THRESHOLD,
-    encoding: str = _ENCODING,
-    input_format: Optional[str] = _FORMAT,
-    flag_below: Optional[float] = _FLAG_BELOW,
+    rules: List[Path] = opts.RULES,
+    no_default_rules: Optional[bool] = opts.NO_DEFAULT,
+    glossary: List[Path] = opts.GLOSSARY,
+    style: Optional[opts.Style] = opts.STYLE,
+    auto_threshold: Optional[float] = opts.THRESHOLD,
+    encoding: Optional[str] = opts.ENCODING,
+    input_format: Optional[str] = opts.FORMAT,
+    flag_below: Optional[float] = opts.FLAG_BELOW,
+    disable: List[str] = opts.DISABLE,
+    no_config: bool = opts.NO_CONFIG,
 ) -> None:
     """Write an HTML page to review the edits in a browser (one file, works offline).
 
@@ -386,9 +367,11 @@ def report(
         from .review import check_input, load_decisions, sha256_of
         from .review_html import render_review_html
 
-        t = _Target(target, input_path, encoding, input_format,
-                    _clean_options(rules, no_default_rules, glossary, style, auto_threshold,
-                                   flag_below))
+        options = _clean_options(target, no_config, flag_below, rules=rules,
+                                 no_default_rules=no_default_rules, glossary=glossary,
+                                 style=style, auto_threshold=auto_threshold,
+                                 encoding=encoding, disable=disable)
+        t = _Target(target, input_path, options["settings"]["encoding"], input_format, options)
         src = t.source
         made = None
         if decisions is not None:
