@@ -86,8 +86,8 @@ def _check(key: str, value: Any, where: str) -> Any:
         value = float(value)
     if kind is list and isinstance(value, str):
         value = [value]
-    if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str)
-                                                               for v in value)):
+    if not isinstance(value, kind) or (isinstance(value, list) and not all(
+            isinstance(v, str) for v in value)):
         raise CleanerError(f"must be {'a list of strings' if kind is list else kind.__name__}",
                            file=where, key=key)
     return value
@@ -113,17 +113,17 @@ def load_settings(start: Path | None, environ: dict[str, str] | None = None) -> 
         if kind is bool:
             if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
                 raise CleanerError("must be true or false", file=where)
-            value: Any = raw.lower() in ("1", "true", "yes")
+            parsed: Any = raw.lower() in ("1", "true", "yes")
         elif kind is float:
             try:
-                value = float(raw)
+                parsed = float(raw)
             except ValueError:
                 raise CleanerError("must be a number", file=where) from None
         elif kind is list:
-            value = [v.strip() for v in raw.split(",") if v.strip()]
+            parsed = [v.strip() for v in raw.split(",") if v.strip()]
         else:
-            value = raw
-        settings.set(key, value, "env")
+            parsed = raw
+        settings.set(key, parsed, "env")
     return settings
 
 

@@ -60,7 +60,7 @@ class TokenTable:
 
 def word_hash(word: str) -> int:
     """The hash spaCy gives a lower-case word (what ``TokenTable.lower`` holds)."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     return int(hash_string(word.lower()))
 

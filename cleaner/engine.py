@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .context import ConditionChecker, Evidence, TokenTable, normalise, word_hash
 from .errors import CleanerError
@@ -21,8 +21,12 @@ from .glossary import load_glossary
 from .soundalike_stage import SoundAlikeStage
 
 DEFAULT_AUTO_THRESHOLD = 0.8
-_TRANSFORMS = {"upper": str.upper, "lower": str.lower,
-               "capitalize": lambda s: s[:1].upper() + s[1:]}
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_TRANSFORMS: dict[str, Callable[[str], str]] = {"upper": str.upper, "lower": str.lower,
+                                                "capitalize": _capitalize}
 
 
 @dataclass

@@ -101,7 +101,7 @@ def subtract(segments: list[Segment], regions: list[tuple[int, int]]) -> list[Se
     >>> subtract([Segment(0, 10)], [(3, 5)])
     [Segment(start=0, end=3), Segment(start=5, end=10)]
     """
-    out = []
+    out: list[Segment] = []
     for seg in segments:
         pieces = [(seg.start, seg.end)]
         for a, b in regions:

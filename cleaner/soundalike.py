@@ -188,7 +188,7 @@ class GlossaryIndex:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        out: list[list[int]] = [[] for _ in coarse_keys]
+        out: list[list[tuple[float, int]]] = [[] for _ in coarse_keys]
         by_length: dict[int, list[int]] = {}
         for q, key in enumerate(coarse_keys):
             by_length.setdefault(len(key), []).append(q)

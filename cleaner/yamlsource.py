@@ -14,7 +14,7 @@ from .errors import CleanerError
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+class _LineLoader(_Base):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.lines: dict[int, int] = {}

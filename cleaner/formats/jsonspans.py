@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from json.decoder import scanstring
+import json.decoder
 from typing import Any
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _CONSTANTS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
               "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+scanstring: Any = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _ws_end(text: str, pos: int) -> int:
+    """The end of the white space at ``pos``."""
+    m = _WS.match(text, pos)
+    return m.end() if m else pos
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ def parse(text: str) -> Any:
     >>> lit.value, (lit.start, lit.end), doc.items["n"].items
     ('a"b', (10, 14), [1, 2.5])
     """
-    value, _ = _value(text, _WS.match(text, 0).end())
+    value, _ = _value(text, _ws_end(text, 0))
     return value
 
 
@@ -62,29 +71,29 @@ def _value(text: str, i: int) -> tuple[Any, int]:
         return Lit(s, i + 1, j - 1), j
     if c == "{":
         items: dict[str, Any] = {}
-        at, i = i, _WS.match(text, i + 1).end()
+        at, i = i, _ws_end(text, i + 1)
         if text[i] == "}":
             return Obj(items, at), i + 1
         while True:
             key, i = scanstring(text, i + 1)
-            i = _WS.match(text, i).end() + 1  # the colon
-            items[key], i = _value(text, _WS.match(text, i).end())
-            i = _WS.match(text, i).end()
+            i = _ws_end(text, i) + 1  # the colon
+            items[key], i = _value(text, _ws_end(text, i))
+            i = _ws_end(text, i)
             if text[i] == "}":
                 return Obj(items, at), i + 1
-            i = _WS.match(text, i + 1).end()  # past the comma
+            i = _ws_end(text, i + 1)  # past the comma
     if c == "[":
         values: list[Any] = []
-        at, i = i, _WS.match(text, i + 1).end()
+        at, i = i, _ws_end(text, i + 1)
         if text[i] == "]":
             return Arr(values, at), i + 1
         while True:
             value, i = _value(text, i)
             values.append(value)
-            i = _WS.match(text, i).end()
+            i = _ws_end(text, i)
             if text[i] == "]":
                 return Arr(values, at), i + 1
-            i = _WS.match(text, i + 1).end()
+            i = _ws_end(text, i + 1)
     for word, constant in _CONSTANTS.items():
         if text.startswith(word, i):
             return constant, i + len(word)

@@ -101,7 +101,7 @@ def _time(stamp: str, name: str, line: int, cue: int) -> float:
         raise CleanerError(f"cue {cue}: bad timestamp '{stamp}' (minutes and seconds run "
                            "00-59)", file=name, line=line)
     try:
-        return srtlib.srt_timestamp_to_timedelta(stamp).total_seconds()
+        return float(srtlib.srt_timestamp_to_timedelta(stamp).total_seconds())
     except (srtlib.TimestampParseError, ValueError):
         raise CleanerError(f"cue {cue}: bad timestamp '{stamp}'", file=name,
                            line=line) from None

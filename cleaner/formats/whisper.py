@@ -67,9 +67,9 @@ def read(text: str, name: str) -> Document:
 
 def _segment_list(root: Any, name: str, numbers: Lines) -> list[Any]:
     if isinstance(root, Arr):
-        return root.items
+        return list(root.items)
     if isinstance(root, Obj) and isinstance(root.items.get("segments"), Arr):
-        return root.items["segments"].items
+        return list(root.items["segments"].items)
     raise CleanerError("no \"segments\" list: not Whisper JSON (give --format to read it "
                        "another way)", file=name, line=1)
 
