@@ -46,8 +46,11 @@ def zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
+_NOT_LETTER = re.compile(r"[^0-9a-z]")
+
+
 def letters(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    return _NOT_LETTER.sub("", text.lower())
 
 
 _SIMILAR_VOWELS = {frozenset(p) for p in (("AH", "AE"), ("AH", "EH"), ("AH", "IH"), ("AH", "ER"),

@@ -17,6 +17,7 @@ from .soundalike import (MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge,
                          near_repeat, repeated_phrases)
 
 TRANSCRIPT_SCORE = 0.78
+_ALNUM = re.compile(r"[^\W_]")
 _WORD_GAP = re.compile(r"\S+?[\s-]+")
 
 
@@ -36,13 +37,14 @@ def word_runs(text: str, chunks: Sequence[tuple[int, Any, int]]) -> list[list[tu
         for tok in doc:
             if tok.is_space:
                 continue
-            if tok.text == "-" and run:
+            word = tok.text
+            if word == "-" and run:
                 continue  # "Pelo-Pelo": the hyphen joins
-            if any(ch.isalnum() for ch in tok.text) and not tok.text.startswith("'"):
-                run.append((offset + tok.idx, offset + tok.idx + len(tok.text)))
-            elif tok.text.startswith("'") and run:  # "it's": the clitic stays with its word
-                run[-1] = (run[-1][0], offset + tok.idx + len(tok.text))
-            else:
+            if word[0] == "'" and run:  # "it's": the clitic stays with its word
+                run[-1] = (run[-1][0], offset + tok.idx + len(word))
+            elif word[0] != "'" and _ALNUM.search(word):
+                run.append((offset + tok.idx, offset + tok.idx + len(word)))
+            else:  # punctuation ends a run
                 if run:
                     runs.append(run)
                 run = []
@@ -88,7 +90,8 @@ class SoundAlikeStage:
         # at least two of its terms as written: a text about a cafe is not about Caffe.
         user_context = self._mentions(text, runs) >= 2
         spans = []
-        for start, end, words in _spans(text, runs):
+        all_spans = list(_spans(text, runs))  # read twice: glossary terms, repeated phrases
+        for start, end, words in all_spans:
             span = text[start:end]
             key = span.lower()
             if key in index.exact and index.exact[key].text == span:
@@ -114,7 +117,7 @@ class SoundAlikeStage:
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))
-        found.extend(self._transcript(text, runs))
+        found.extend(self._transcript(text, runs, all_spans))
         return _best_per_place(found)
 
     def _mentions(self, text: str, runs: list[list[tuple[int, int]]]) -> int:
@@ -130,7 +133,8 @@ class SoundAlikeStage:
                         found.add(term.text)
         return len(found)
 
-    def _transcript(self, text: str, runs: list[list[tuple[int, int]]]) -> list[SoundCandidate]:
+    def _transcript(self, text: str, runs: list[list[tuple[int, int]]],
+                    spans: list[tuple[int, int, list[str]]]) -> list[SoundCandidate]:
         words = [text[a:b] for run in runs for a, b in run]
         phrases = repeated_phrases(words)
         if not phrases:
@@ -142,7 +146,7 @@ class SoundAlikeStage:
         known = {p.text for p in phrases} | set(self.index.exact)
         explained = _covered(text, runs, known)
         found = []
-        for start, end, span_words in _spans(text, runs):
+        for start, end, span_words in spans:
             for phrase in by_length.get(len(span_words), ()):
                 score = near_repeat(span_words, phrase, self.pronouncer)
                 if score < TRANSCRIPT_SCORE:
