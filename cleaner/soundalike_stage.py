@@ -139,15 +139,22 @@ class SoundAlikeStage:
         phrases = repeated_phrases(words)
         if not phrases:
             return []
-        by_length: dict[int, list[Term]] = {}
+        # Each phrase under every "all words but one" key, so a span finds the phrases it
+        # differs from in exactly one word by a few look-ups, not by trying every phrase.
+        by_rest: dict[tuple[int, int, tuple[str, ...]], list[Term]] = {}
         for p in phrases:
-            by_length.setdefault(len(p.text.split()), []).append(p)
+            ws = p.text.split()
+            for i in range(len(ws)):
+                by_rest.setdefault((len(ws), i, tuple(ws[:i] + ws[i + 1:])), []).append(p)
         # A word inside another known phrase ("Deep" of "Deep Learning") is accounted for.
         known = {p.text for p in phrases} | set(self.index.exact)
         explained = _covered(text, runs, known)
         found = []
         for start, end, span_words in spans:
-            for phrase in by_length.get(len(span_words), ()):
+            low = [w.lower() for w in span_words]
+            candidates = [p for i in range(len(low))
+                          for p in by_rest.get((len(low), i, tuple(low[:i] + low[i + 1:])), ())]
+            for phrase in candidates:
                 score = near_repeat(span_words, phrase, self.pronouncer)
                 if score < TRANSCRIPT_SCORE:
                     continue
