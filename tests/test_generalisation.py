@@ -1,0 +1,45 @@
+"""Out-of-field transcripts: no ml-terms rule may change their words.
+
+Each text in tests/data/negative/ (earnings call, cooking, sports, travel, policy, music) is
+full of ordinary uses of words the ml-terms rules touch. They are checked as written and as
+a recogniser without punctuation or case would give them. Only plain capitalisation of a
+name everyone shares with the field may change ("gpus" -> GPUs, "monte carlo" -> Monte
+Carlo); a field's own spelling of an ordinary word ("roberta" -> RoBERTa) may not.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+NEGATIVE = sorted((ROOT / "tests" / "data" / "negative").glob("*.txt"))
+
+
+def _as_asr(text: str) -> str:
+    return re.sub(r"[.,?!;:]", "", text.lower())
+
+
+@pytest.mark.parametrize("path", NEGATIVE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", ["written", "lower-no-punctuation"])
+def test_no_ml_word_changes_outside_the_field(default_cleaner, path, form):
+    text = path.read_text(encoding="utf-8")
+    if form != "written":
+        text = _as_asr(text)
+    changed = [(e.original, e.replacement, e.rule) for e in default_cleaner.clean(text).applied
+               if (e.rule.startswith("ml-terms") or e.category == "soundalike")
+               and not _plain_capitalisation(e.original, e.replacement)]
+    assert changed == []
+
+
+def _plain_capitalisation(original: str, replacement: str) -> bool:
+    """ "monte carlo" -> Monte Carlo, "gpu" -> GPU, "gpus" -> GPUs; not "roberta" -> RoBERTa."""
+    if original.lower() != replacement.lower():
+        return False
+    return replacement in (original.title(), original.upper()) or (
+        replacement.endswith("s") and replacement[:-1] == original[:-1].upper())
+
+
+def test_there_are_negative_texts():
+    assert len(NEGATIVE) >= 6
