@@ -58,12 +58,12 @@ def clean_source(cleaner: Cleaner, source: Source, fmt: str | None = None,
     notes = list(doc.notes)
     edits = result.edits
     if doc.format != "text":
-        edits = _inside_segments(text, edits, doc, notes)
+        edits = inside_segments(text, edits, doc, notes)
     edits = _escaped(text, edits, doc, name)
-    edits = _no_blank_lines(text, edits, doc, notes)
+    edits = no_blank_lines(text, edits, doc, notes)
     if flag_below is not None:
         edits = _with_probabilities(text, edits, doc, flag_below, notes)
-    edits = edits + _mirrored(text, edits, doc, notes)
+    edits = edits + mirrored(text, edits, doc, notes)
     edits = [replace(e, id=f"e{n}") for n, e in
              enumerate(sorted(edits, key=lambda e: (e.start, e.end)), 1)]
     return Cleaned(source, doc.format, Result(text, edits), notes)
@@ -75,7 +75,7 @@ def clean_file(cleaner: Cleaner, name: str, encoding: str = "utf-8") -> tuple[So
     return cleaned.source, cleaned.result
 
 
-def _inside_segments(text: str, edits: list[Edit], doc: Document,
+def inside_segments(text: str, edits: list[Edit], doc: Document,
                      notes: list[Note]) -> list[Edit]:
     """Drop (with a note) any edit that would reach outside the text of one segment: the
     format's structure (timings, tags, JSON) is never touched."""
@@ -92,7 +92,7 @@ def _inside_segments(text: str, edits: list[Edit], doc: Document,
     return kept
 
 
-def _no_blank_lines(text: str, edits: list[Edit], doc: Document,
+def no_blank_lines(text: str, edits: list[Edit], doc: Document,
                     notes: list[Note]) -> list[Edit]:
     """Flag instead of apply the edits that would blank a cue line (``um,`` alone on one):
     a blank line would end the cue there."""
@@ -133,7 +133,7 @@ def _escaped(text: str, edits: list[Edit], doc: Document, name: str) -> list[Edi
     return out
 
 
-def _mirrored(text: str, edits: list[Edit], doc: Document, notes: list[Note]) -> list[Edit]:
+def mirrored(text: str, edits: list[Edit], doc: Document, notes: list[Note]) -> list[Edit]:
     """Copies of applied segment edits at the same words of Whisper's top-level text."""
     if not doc.mirrors:
         return []

@@ -38,19 +38,27 @@ def _comment(e: Edit) -> str:
     return "{>>" + note.replace("<<}", "<< }") + "<<}"
 
 
+def mark(e: Edit) -> str:
+    """One edit in CriticMarkup, without its comment.
+
+    >>> mark(Edit(2, 6, "cafe", "Caffe", "applied", 1, "r", "term", ""))
+    '{~~cafe~>Caffe~~}'
+    """
+    if e.action == "flagged":
+        return "{==" + e.original + "==}"
+    if not e.replacement:
+        return "{--" + e.original + "--}"
+    if not e.original:
+        return "{++" + e.replacement + "++}"
+    return "{~~" + e.original + "~>" + e.replacement + "~~}"
+
+
 def critic_markup(text: str, edits: Iterable[Edit]) -> str:
     """The original text with every edit and flag marked up in CriticMarkup."""
     out, pos = [], 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         out.append(text[pos:e.start])
-        if e.action == "flagged":
-            out.append("{==" + e.original + "==}")
-        elif not e.replacement:
-            out.append("{--" + e.original + "--}")
-        elif not e.original:
-            out.append("{++" + e.replacement + "++}")
-        else:
-            out.append("{~~" + e.original + "~>" + e.replacement + "~~}")
+        out.append(mark(e))
         out.append(_comment(e))
         pos = e.end
     out.append(text[pos:])

@@ -56,6 +56,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .errors import CleanerError
 from .model import Edit
+from .render import mark
 
 VERSION = 1
 DECISIONS = ("accept", "reject", "edit")
@@ -242,7 +243,8 @@ def build_decisions(source_name: str, text: str, edits: Iterable[Edit], sha256: 
     edits = list(edits)
     doc = _document(source_name, text, fmt)
     if doc is not None and doc.mirrors:
-        edits = _inside_segments(edits, doc)
+        from .api import inside_segments
+        edits = inside_segments(text, edits, doc, [])  # the notes were given at clean time
     review, applied = items_from_edits(text, edits, all_edits)
     return Decisions(source=Path(source_name).name if source_name != "-" else "stdin",
                      format=doc.format if doc is not None else fmt, sha256=sha256,
@@ -255,16 +257,6 @@ def _document(name: str, text: str, fmt: str | None) -> Any:
         return formats.read(name, text, fmt)
     except CleanerError:
         return None
-
-
-def _inside_segments(edits: list[Edit], doc: Any) -> list[Edit]:
-    starts = [s.start for s in doc.segments]
-    kept = []
-    for e in edits:
-        k = bisect_right(starts, e.start) - 1
-        if k >= 0 and doc.segments[k].end >= e.end:
-            kept.append(e)
-    return kept
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -735,7 +727,7 @@ def apply_decisions(d: Decisions, raw: bytes, text: str, input_name: str,
     """Check the decisions against the input and make the final cleaned text, annotated
     text and edits. Raises ``CleanerError`` (nothing is written) on any problem."""
     from . import formats
-    from .api import _mirrored, _no_blank_lines
+    from .api import mirrored, no_blank_lines
     from .render import apply_edits
 
     check_input(d, raw, text, input_name)
@@ -744,14 +736,14 @@ def apply_decisions(d: Decisions, raw: bytes, text: str, input_name: str,
     results = outcomes(d, doc.escape)
     changes = [o for o in results if o.written is not None]
     as_edits = [_edit(o.item, o.written, "applied") for o in changes]
-    held = _no_blank_lines(text, as_edits, doc, notes_raw)
+    held = no_blank_lines(text, as_edits, doc, notes_raw)
     final: list[tuple[Edit, str, Outcome]] = []
     for o, e in zip(changes, held):
         if e.action == "flagged":  # would blank a cue line: held back, as `clean` does
             final.append((e, "open", o))
             continue
         final.append((e, o.kind, o))
-        for copy in _mirrored(text, [e], doc, notes_raw):
+        for copy in mirrored(text, [e], doc, notes_raw):
             final.append((copy, o.kind, o))
     for o in results:
         if o.written is None:
@@ -786,14 +778,7 @@ def annotated_with_decisions(text: str, final: Sequence[tuple[Edit, str, Outcome
     out, pos = [], 0
     for e, kind, o in sorted(final, key=lambda f: (f[0].start, f[0].end)):
         out.append(text[pos:e.start])
-        if e.action == "flagged":
-            out.append("{==" + e.original + "==}")
-        elif not e.replacement:
-            out.append("{--" + e.original + "--}")
-        elif not e.original:
-            out.append("{++" + e.replacement + "++}")
-        else:
-            out.append("{~~" + e.original + "~>" + e.replacement + "~~}")
+        out.append(mark(e))
         note = f"{e.rule} {e.confidence:g}: {_WHO[kind]}"
         item = o.item
         if kind == "edited" and item.suggestions and item.suggestions[0] != e.replacement:
