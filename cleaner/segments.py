@@ -48,8 +48,10 @@ def sentence_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunks: list[tuple[int, int]] = []
     pos = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        head = text[pos:m.start()]
-        if _ABBREVIATION.search(head):
+        # An abbreviation has no space in it, so only the head's last word can end in one
+        # (searching the whole head made long lines quadratic).
+        last_word = max(pos, text.rfind(" ", pos, m.start()) + 1)
+        if _ABBREVIATION.search(text[last_word:m.start()]):
             continue
         stop = m.end() - len(m.group()) + len(m.group().rstrip())
         chunks.extend(_cap_length(text, pos, stop))
