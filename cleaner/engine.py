@@ -139,14 +139,15 @@ class Cleaner:
         chunks: list[tuple[int, Any, int]] = []  # (offset, doc, segment index)
         matches: list[tuple[Match, Segment]] = []
         make_doc = self._nlp.make_doc
+        regexes = self._matchers.active_regexes(text) if self._matchers.regexes else []
         for s_index, seg in enumerate(segments):
             for cs, ce in sentence_chunks(text, seg.start, seg.end):
                 doc = make_doc(text[cs:ce])
                 chunks.append((cs, doc, s_index))
                 matches.extend((m, seg) for m in self._matchers.in_doc(doc, cs))
-            if self._matchers.regexes:
+            if regexes:
                 matches.extend((m, seg) for m in
-                               self._matchers.in_segment(text, seg.start, seg.end))
+                               self._matchers.in_segment(text, seg.start, seg.end, regexes))
         return chunks, matches
 
     def _check_context(self, candidates: list[_Candidate], chunks: list[Any],

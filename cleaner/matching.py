@@ -4,16 +4,58 @@ Phrases go to a ``PhraseMatcher`` (one for case-insensitive, one for case-sensit
 phrases), token patterns to one ``Matcher``, regexes are searched per segment with a
 timeout. Each match key maps back to the index of the rule that produced it, so adding
 rules barely adds cost: ten thousand phrase rules cost about twice what ten do.
+
+Regexes are skipped where they cannot match (``regex_prefilter``): ``active_regexes``
+keeps, for one document, the regexes one of whose required literals occurs in it (and all
+those without literals), and ``in_segment`` skips a regex on a segment that lacks every
+literal the regex must read within the segment. Neither changes any match.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
+
+import regex
 
 from .errors import CleanerError
 from .model import Rule
+from .regex_prefilter import fold, required_literals
 
 REGEX_TIMEOUT = 2.0  # seconds for one rule over one segment
+SEGMENT_LITERALS_MAX = 16  # more literals than this cost more to look for than they save
+
+# Flags under which the pattern string reads as the standard parser reads it, and under
+# which the literal analysis holds (anything else, e.g. VERBOSE or VERSION1: no literals).
+_PREFILTER_FLAGS = (regex.IGNORECASE | regex.UNICODE | regex.VERSION0 | regex.MULTILINE
+                    | regex.DOTALL | regex.ASCII)
+
+
+def _literals(pattern: Any, **options: Any) -> tuple[frozenset[str] | None, bool]:
+    """A compiled regex's required literals, and whether they are case-insensitive."""
+    flags = getattr(pattern, "flags", None)
+    if not isinstance(getattr(pattern, "pattern", None), str) or flags is None \
+            or flags & ~_PREFILTER_FLAGS or (flags & regex.VERSION1):
+        return None, False
+    ignorecase = bool(flags & regex.IGNORECASE)
+    return required_literals(pattern.pattern, ignorecase, **options), ignorecase
+
+
+def _common_part(literals: frozenset[str]) -> str | None:
+    """The longest string in all of ``literals`` (3 characters or more), or None.
+
+    A text without it has none of the literals, and one look for it is cheaper than many:
+    >>> _common_part(frozenset({"mark of chain", "mark off chain", "mark ov chain"}))
+    'mark o'
+    """
+    if len(literals) < 2:
+        return None
+    shortest = min(literals, key=len)
+    for size in range(len(shortest), 2, -1):
+        for at in range(len(shortest) - size + 1):
+            part = shortest[at:at + size]
+            if all(part in lit for lit in literals):
+                return part
+    return None
 
 
 @dataclass(frozen=True)
@@ -68,6 +110,20 @@ class Matchers:
             else:
                 self.regexes.append((index, rule.patterns[0]))
         self.rules = rules
+        # Per regex: literals one of which the document must contain, and those one of which
+        # the segment itself must contain (lookbehinds may read before a segment's start,
+        # so their contents do not count there); each with "check against fold(text)".
+        self._document_literals: list[tuple[int, Any, str | None, frozenset[str] | None,
+                                            bool]] = []
+        self._segment_literals: dict[int, tuple[tuple[str, ...], bool]] = {}
+        for index, pattern in self.regexes:
+            literals, folded = _literals(pattern)
+            common = _common_part(literals) if literals is not None else None
+            self._document_literals.append((index, pattern, common, literals, folded))
+            literals, folded = _literals(pattern, lookbehind=False, min_length=1)
+            if literals is not None and len(literals) <= SEGMENT_LITERALS_MAX:
+                self._segment_literals[index] = (tuple(sorted(literals, key=len)), folded)
+        self._folded: tuple[str, str | None] = ("", "")  # (text, its fold if offsets agree)
         self.has_phrases = len(self.lower) > 0 or len(self.exact) > 0
         self.has_tokens = len(self.tokens) > 0
 
@@ -83,9 +139,64 @@ class Matchers:
             span = doc[ts:te]
             yield Match(self.key_to_rule[key], offset + span.start_char, offset + span.end_char)
 
-    def in_segment(self, text: str, start: int, end: int) -> Iterator[Match]:
-        """Regex matches within ``text[start:end]``, each search bounded in time."""
-        for index, pattern in self.regexes:
+    def active_regexes(self, text: str) -> list[tuple[int, Any]]:
+        """The regexes (rule index, pattern) that may match somewhere in ``text``.
+
+        A regex whose required literals all miss the document cannot match in any of its
+        segments; regexes without literals are always active. Order is kept.
+        """
+        folded: str | None = None
+        active: list[tuple[int, Any]] = []
+        for index, pattern, common, literals, case_insensitive in self._document_literals:
+            if literals is not None:
+                if case_insensitive:
+                    if folded is None:
+                        folded = fold(text)
+                    haystack = folded
+                else:
+                    haystack = text
+                if common is not None and common not in haystack:
+                    continue
+                if not any(literal in haystack for literal in literals):
+                    continue
+            active.append((index, pattern))
+        return active
+
+    def _folded_text(self, text: str) -> str | None:
+        """``fold(text)`` if its offsets are those of ``text``, else None (cached per text)."""
+        cached, folded = self._folded
+        if cached is not text:
+            folded = fold(text)
+            # fold maps each character to one or more, so equal lengths mean equal offsets
+            self._folded = (text, folded if len(folded) == len(text) else None)
+        return self._folded[1]
+
+    def in_segment(self, text: str, start: int, end: int,
+                   regexes: Sequence[tuple[int, Any]] | None = None) -> Iterator[Match]:
+        """Regex matches within ``text[start:end]``, each search bounded in time.
+
+        ``regexes`` (default: all) is normally ``active_regexes(text)`` for the whole
+        ``text``, computed once per document.
+        """
+        segment_fold: str | None = None
+        whole_fold: str | None = None
+        for index, pattern in (self.regexes if regexes is None else regexes):
+            check = self._segment_literals.get(index)
+            if check is not None:
+                literals, case_insensitive = check
+                if not case_insensitive:
+                    found = any(text.find(lit, start, end) >= 0 for lit in literals)
+                else:
+                    if whole_fold is None and segment_fold is None:
+                        whole_fold = self._folded_text(text)
+                        if whole_fold is None:
+                            segment_fold = fold(text[start:end])
+                    if whole_fold is not None:
+                        found = any(whole_fold.find(lit, start, end) >= 0 for lit in literals)
+                    else:
+                        found = any(lit in segment_fold for lit in literals)  # type: ignore[operator]
+                if not found:
+                    continue
             try:
                 for m in pattern.finditer(text, start, end, timeout=REGEX_TIMEOUT):
                     yield Match(index, m.start(), m.end(), m)
