@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .model import Conditions
+from .tokens import TokenArrays
 
 
 @dataclass
@@ -31,25 +32,16 @@ class TokenTable:
     @classmethod
     def from_docs(cls, chunks: list[tuple[int, Any, int]]) -> TokenTable:
         """``chunks``: (offset in the input, Doc, segment index); each chunk a sentence."""
-        import numpy as np
-        from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
+        return cls.from_arrays(TokenArrays.of(chunks))
 
-        if not chunks:
-            return cls()
-        arrays, sentences, segments = [], [], []
-        for n, (offset, doc, segment) in enumerate(chunks):
-            a = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE]).astype(np.uint64, copy=False)
-            a = a[a[:, 3] == 0]
-            a[:, 1] += np.uint64(offset)
-            arrays.append(a)
-            sentences.append(np.full(len(a), n, dtype=np.int64))
-            segments.append(np.full(len(a), segment, dtype=np.int64))
-        table = np.concatenate(arrays) if arrays else np.zeros((0, 4), dtype=np.uint64)
-        starts = table[:, 1].astype(np.int64)
-        return cls(lower=table[:, 0].tolist(), start=starts.tolist(),
-                   end=(starts + table[:, 2].astype(np.int64)).tolist(),
-                   sentence=np.concatenate(sentences).tolist(),
-                   segment=np.concatenate(segments).tolist())
+    @classmethod
+    def from_arrays(cls, tokens: TokenArrays) -> TokenTable:
+        keep = ~tokens.space
+        if keep.all():
+            keep = slice(None)  # type: ignore[assignment]
+        return cls(lower=tokens.lower[keep].tolist(), start=tokens.start[keep].tolist(),
+                   end=tokens.end[keep].tolist(), sentence=tokens.chunk[keep].tolist(),
+                   segment=tokens.segment[keep].tolist())
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Token indices [i, j) of the tokens a character span touches."""
@@ -79,75 +71,106 @@ def normalise(phrase: str) -> str:
 
 
 def _scope_bounds(table: TokenTable, i: int, j: int, scope: str) -> tuple[int, int]:
+    """[lo, hi): the tokens a candidate at tokens [i, j) may look at. Sentence and segment
+    numbers never decrease along the table, so a scope's ends are found by bisection."""
     if scope == "document" or not table.lower:
         return 0, len(table.lower)
     ids = table.sentence if scope == "sentence" else table.segment
-    anchor = min(i, len(ids) - 1)
-    lo = anchor
-    while lo > 0 and ids[lo - 1] == ids[anchor]:
-        lo -= 1
-    hi = max(j, anchor + 1)
-    while hi < len(ids) and ids[hi] == ids[anchor]:
-        hi += 1
-    return lo, hi
+    own = ids[min(i, len(ids) - 1)]
+    return bisect_left(ids, own), max(j, bisect_right(ids, own))
 
 
-def _has_phrase(words: list[int], phrase: tuple[int, ...]) -> bool:
-    n = len(phrase)
-    first = phrase[0]
-    for k in range(len(words) - n + 1):
-        if words[k] == first and tuple(words[k:k + n]) == phrase:
+class PhraseSet:
+    """Near/not-near phrases as token hashes, filed under their first token, so a window of
+    tokens is searched only at tokens that start one of them."""
+
+    def __init__(self, phrases: Sequence[tuple[int, ...]]) -> None:
+        self.single = frozenset(p[0] for p in phrases if len(p) == 1)
+        self.longer: dict[int, list[tuple[int, ...]]] = {}
+        for p in phrases:
+            if len(p) > 1:
+                self.longer.setdefault(p[0], []).append(p)
+
+    def found(self, words: list[int]) -> bool:
+        """Whether one of the phrases lies wholly inside ``words``."""
+        if not self.single.isdisjoint(words):
             return True
-    return False
+        if not self.longer or self.longer.keys().isdisjoint(words):
+            return False
+        return any(tuple(words[k:k + len(p)]) == p for k, w in enumerate(words)
+                   for p in self.longer.get(w, ()))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What ``holds`` needs of one ``Conditions``: its words hashed, its phrases filed."""
+
+    before: frozenset[int] | None
+    not_before: frozenset[int] | None
+    after: frozenset[int] | None
+    not_after: frozenset[int] | None
+    near: PhraseSet
+    not_near: PhraseSet
+    wanted: frozenset[str]  # the near phrases as evidence texts
+
+    @classmethod
+    def of(cls, cond: Conditions, tokenise: dict[str, tuple[int, ...]]) -> _Prepared:
+        def hashed(words: frozenset[str]) -> frozenset[int] | None:
+            return frozenset(word_hash(w) for w in words) if words else None
+
+        return cls(hashed(cond.before), hashed(cond.not_before), hashed(cond.after),
+                   hashed(cond.not_after), PhraseSet([tokenise[p] for p in cond.near]),
+                   PhraseSet([tokenise[p] for p in cond.not_near]),
+                   frozenset(normalise(p) for p in cond.near))
 
 
 class ConditionChecker:
-    """Judges candidates against their rules' conditions for one document."""
+    """Judges candidates against their rules' conditions for one document.
 
-    def __init__(self, table: TokenTable, tokenise: dict[str, tuple[int, ...]]) -> None:
+    ``tokenise`` maps each near/not-near phrase to the hashes of its lower-case tokens;
+    ``prepared`` is a cache the caller may keep across documents (one per set of rules).
+    """
+
+    def __init__(self, table: TokenTable, tokenise: dict[str, tuple[int, ...]],
+                 prepared: dict[int, tuple[Conditions, _Prepared]] | None = None) -> None:
         self.table = table
-        self.tokenise = tokenise  # near/not-near phrase -> hashes of its lower-case tokens
-        self._words: dict[frozenset[str], frozenset[int]] = {}
+        self.tokenise = tokenise
+        self._prepared = {} if prepared is None else prepared
 
-    def _hashed(self, words: frozenset[str]) -> frozenset[int]:
-        found = self._words.get(words)
-        if found is None:
-            found = self._words[words] = frozenset(word_hash(w) for w in words)
-        return found
+    def _prepare(self, cond: Conditions) -> _Prepared:
+        found = self._prepared.get(id(cond))
+        if found is None or found[0] is not cond:  # keyed by identity: rules are long-lived
+            found = self._prepared[id(cond)] = (cond, _Prepared.of(cond, self.tokenise))
+        return found[1]
 
     def holds(self, cond: Conditions, i: int, j: int, topic_ok: bool,
               evidence: Sequence[Evidence] = ()) -> bool:
         if cond.topic and not topic_ok:
             return False
-        t = self.table
-        lo, hi = _scope_bounds(t, i, j, cond.scope)
-        if cond.before or cond.not_before:
-            prev = t.lower[i - 1] if i > lo else None
-            if cond.before and prev not in self._hashed(cond.before):
+        c = self._prepare(cond)
+        lower = self.table.lower
+        lo, hi = _scope_bounds(self.table, i, j, cond.scope)
+        if c.before is not None or c.not_before is not None:
+            prev = lower[i - 1] if i > lo else None
+            if c.before is not None and prev not in c.before:
                 return False
-            if prev is not None and prev in self._hashed(cond.not_before):
+            if prev is not None and c.not_before is not None and prev in c.not_before:
                 return False
-        if cond.after or cond.not_after:
-            nxt = t.lower[j] if j < hi else None
-            if cond.after and nxt not in self._hashed(cond.after):
+        if c.after is not None or c.not_after is not None:
+            nxt = lower[j] if j < hi else None
+            if c.after is not None and nxt not in c.after:
                 return False
-            if nxt is not None and nxt in self._hashed(cond.not_after):
+            if nxt is not None and c.not_after is not None and nxt in c.not_after:
                 return False
         if not (cond.near or cond.not_near):
             return True
-        left = t.lower[max(lo, i - cond.within):i]
-        right = t.lower[j:min(hi, j + cond.within)]
-        for phrase in cond.not_near:
-            words = self.tokenise[phrase]
-            if _has_phrase(left, words) or _has_phrase(right, words):
-                return False
+        w_lo, w_hi = max(lo, i - cond.within), min(hi, j + cond.within)
+        left, right = lower[w_lo:i], lower[j:w_hi]
+        if cond.not_near and (c.not_near.found(left) or c.not_near.found(right)):
+            return False
         if not cond.near:
             return True
-        for phrase in cond.near:
-            words = self.tokenise[phrase]
-            if _has_phrase(left, words) or _has_phrase(right, words):
-                return True
-        w_lo, w_hi = max(lo, i - cond.within), min(hi, j + cond.within)
-        wanted = {normalise(p) for p in cond.near}
-        return any(e.text in wanted and e.j > w_lo and e.i < w_hi and (e.i, e.j) != (i, j)
+        if c.near.found(left) or c.near.found(right):
+            return True
+        return any(e.text in c.wanted and e.j > w_lo and e.i < w_hi and (e.i, e.j) != (i, j)
                    for e in evidence)

@@ -6,6 +6,7 @@ call ``clean`` on as many texts as you like.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -19,6 +20,7 @@ from .placement import expand_template, match_case, widen_deletion
 from .segments import Segment, line_segments, pragma_regions, sentence_chunks, subtract
 from .glossary import load_glossary
 from .soundalike_stage import SoundAlikeStage
+from .tokens import TokenArrays
 
 DEFAULT_AUTO_THRESHOLD = 0.8
 def _capitalize(text: str) -> str:
@@ -93,6 +95,7 @@ class Cleaner:
         self._near_tokens = {
             phrase: tuple(word_hash(t.text) for t in pattern_nlp.make_doc(phrase))
             for r in self.rules for phrase in (*r.when.near, *r.when.not_near)}
+        self._prepared_conditions: dict[int, Any] = {}  # ConditionChecker's cache
         self._topic = _TopicCounter(self.packs, nlp, pattern_nlp)
         user_terms = [t for g in glossaries for t in load_glossary(g)]
         # A pack's glossary listens only in documents about the pack's topic: a pack with no
@@ -125,13 +128,14 @@ class Cleaner:
             segments = subtract(segments, pragma_regions(text))
         chunks, matches = self._match(text, segments)
         topics = self._topic.judge(chunks, force=topic)
+        doc = _Document(chunks)
         candidates = [_Candidate(m, self.rules[m.rule], seg) for m, seg in matches]
         if self._keep:
             candidates = [c for c in candidates
                           if not self._kept(text[c.match.start:c.match.end], c.rule)]
-        passed = _join_deletions(self._check_context(candidates, chunks, topics), text)
+        passed = _join_deletions(self._check_context(candidates, doc, topics), text)
         proposals = [p for n, c in enumerate(passed) for p in self._place(text, c, n)]
-        proposals.extend(self._sound_proposals(text, chunks, topics, len(passed)))
+        proposals.extend(self._sound_proposals(text, doc, topics, len(passed)))
         return proposals
 
     # -- stages ------------------------------------------------------------------------
@@ -150,7 +154,7 @@ class Cleaner:
                                self._matchers.in_segment(text, seg.start, seg.end, regexes))
         return chunks, matches
 
-    def _check_context(self, candidates: list[_Candidate], chunks: list[Any],
+    def _check_context(self, candidates: list[_Candidate], doc: _Document,
                        topics: _Topics) -> list[_Candidate]:
         passed = [c for c in candidates if c.rule.when.empty]
         waiting = [c for c in candidates if not c.rule.when.empty]
@@ -159,8 +163,8 @@ class Cleaner:
         for c in passed:
             if self._is_evidence(c):
                 topics.add_fix(self._evidence(c).text)
-        table = TokenTable.from_docs(chunks)
-        checker = ConditionChecker(table, self._near_tokens)
+        table = TokenTable.from_arrays(doc.tokens)
+        checker = ConditionChecker(table, self._near_tokens, self._prepared_conditions)
         for c in candidates:
             c.i, c.j = table.span(c.match.start, c.match.end)
         evidence = [self._evidence(c) for c in passed if self._is_evidence(c)]
@@ -179,11 +183,11 @@ class Cleaner:
             waiting = still
         return passed
 
-    def _sound_proposals(self, text: str, chunks: list[Any], topics: _Topics,
+    def _sound_proposals(self, text: str, doc: _Document, topics: _Topics,
                          first_group: int) -> list[Proposal]:
-        if self._sounds is None or not self._sounds.active(topics.on):
+        if self._sounds is None or not self._sounds.active(topics.on) or not doc.chunks:
             return []
-        found = self._sounds.find(text, chunks, topics.on)
+        found = self._sounds.find(text, doc.tokens, self._nlp.vocab.strings, topics.on)
         order = len(self.rules)  # after every written rule when all else is equal
         out = []
         for n, c in enumerate(found, first_group):
@@ -237,6 +241,18 @@ class Cleaner:
         if replacement == text[start:end] and (rule.replace is not None or rule.transform):
             return []  # already right: nothing to do, nothing to flag
         return [Proposal(start, end, replacement, action, rule, order, group), *extra]
+
+
+class _Document:
+    """A document's sentence chunks, and their token arrays once a stage needs them (read
+    once for the context conditions and the sound-alike stage together)."""
+
+    def __init__(self, chunks: list[tuple[int, Any, int]]) -> None:
+        self.chunks = chunks
+
+    @cached_property
+    def tokens(self) -> TokenArrays:
+        return TokenArrays.of(self.chunks)
 
 
 def _disabled(rule: Rule, patterns: list[str]) -> bool:

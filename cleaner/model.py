@@ -52,7 +52,10 @@ class Conditions:
 
     @property
     def empty(self) -> bool:
-        return self == Conditions()
+        return self is _NO_CONDITIONS or self == _NO_CONDITIONS
+
+
+_NO_CONDITIONS = Conditions()
 
 
 @dataclass(frozen=True)

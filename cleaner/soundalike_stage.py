@@ -7,17 +7,21 @@ phrases join in then (flag only).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Container, Iterable, Sequence
+from typing import Any, Callable, Container, Sequence
+
+import numpy as np
 
 from .glossary import Term
 from .model import Rule
-from .pronounce import Pronouncer
-from .soundalike import (MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge, letters,
-                         near_repeat, repeated_phrases)
+from .pronounce import Pronouncer, coarse_key
+from .soundalike import (DISTINCT_ZIPF, MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge,
+                         letters, near_repeat, zipf)
+from .tokens import TokenArrays
+from .wordtable import WordFacts, Words, document_words, sequence_hash, sequence_hashes
 
 TRANSCRIPT_SCORE = 0.78
-_ALNUM = re.compile(r"[^\W_]")
 _WORD_GAP = re.compile(r"\S+?[\s-]+")
 
 
@@ -29,40 +33,15 @@ class SoundCandidate:
     score: float
 
 
-def word_runs(text: str, chunks: Sequence[tuple[int, Any, int]]) -> list[list[tuple[int, int]]]:
-    """Runs of words (character spans) with no punctuation between them but hyphens."""
-    runs: list[list[tuple[int, int]]] = []
-    for offset, doc, _ in chunks:
-        run: list[tuple[int, int]] = []
-        for tok in doc:
-            if tok.is_space:
-                continue
-            word = tok.text
-            if word == "-" and run:
-                continue  # "Pelo-Pelo": the hyphen joins
-            if word[0] == "'" and run:  # "it's": the clitic stays with its word
-                run[-1] = (run[-1][0], offset + tok.idx + len(word))
-            elif word[0] != "'" and _ALNUM.search(word):
-                run.append((offset + tok.idx, offset + tok.idx + len(word)))
-            else:  # punctuation ends a run
-                if run:
-                    runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return runs
-
-
-def _spans(text: str, runs: list[list[tuple[int, int]]]) -> Iterable[tuple[int, int, list[str]]]:
-    for run in runs:
-        for i in range(len(run)):
-            for n in range(1, MAX_WORDS + 1):
-                if i + n > len(run):
-                    break
-                words = [text[a:b] for a, b in run[i:i + n]]
-                if words[0].lower() in STOPWORDS or words[-1].lower() in STOPWORDS:
-                    continue
-                yield run[i][0], run[i + n - 1][1], words
+def _span_starts(words: Words, stop: np.ndarray) -> dict[int, np.ndarray]:
+    """For each span size n (1 to MAX_WORDS words), the first words of the spans of n words
+    inside one run that neither start nor end with a stopword."""
+    starts = {}
+    for n in range(1, MAX_WORDS + 1):
+        last = np.arange(n - 1, len(words))
+        first = last - (n - 1)
+        starts[n] = first[(words.run[first] == words.run[last]) & ~stop[first] & ~stop[last]]
+    return starts
 
 
 class SoundAlikeStage:
@@ -72,71 +51,135 @@ class SoundAlikeStage:
         self.sources = {t.source for t in self.pack_terms}
         self.pronouncer = Pronouncer()
         self._index: GlossaryIndex | None = None
+        self._facts: WordFacts | None = None
+        self._prefixes: frozenset[str] = frozenset()
 
     @property
     def index(self) -> GlossaryIndex:
         if self._index is None:  # pronouncing the glossary loads CMUdict: only when needed
             self._index = GlossaryIndex(self.user_terms + self.pack_terms, self.pronouncer)
+            # Every start of a term's letters: a span can be a respelling of a term ("tensor
+            # flow") only if its first word's letters are one of these.
+            self._prefixes = frozenset(key[:k] for key in self._index.by_letters
+                                       for k in range(1, len(key) + 1))
         return self._index
+
+    @property
+    def facts(self) -> WordFacts:
+        if self._facts is None:
+            phrase = self.pronouncer.phrase
+            self._facts = WordFacts(lambda word: coarse_key(phrase(word)), STOPWORDS)
+        return self._facts
 
     def active(self, topic_on: Callable[[str], bool]) -> bool:
         return bool(self.user_terms) or any(topic_on(source) for source in self.sources)
 
-    def find(self, text: str, chunks: Sequence[tuple[int, Any, int]],
+    def find(self, text: str, tokens: TokenArrays, strings: Any,
              topic_on: Callable[[str], bool]) -> list[SoundCandidate]:
-        runs = word_runs(text, chunks)
-        index = self.index
-        # A user's glossary vouches for ordinary-word matches only in a document that uses
-        # at least two of its terms as written: a text about a cafe is not about Caffe.
-        user_context = self._mentions(text, runs) >= 2
-        spans = []
-        all_spans = list(_spans(text, runs))  # read twice: glossary terms, repeated phrases
-        for start, end, words in all_spans:
-            span = text[start:end]
-            key = span.lower()
-            if key in index.exact and index.exact[key].text == span:
-                continue  # already the term, as written
-            if len(words) > 1 and _contains_term(words, index.by_letters):
-                continue  # "AlexNet came": the term is there; the extra word is not it
-            spans.append((start, end, words))
-        distinct = list({text[a:b]: w for a, b, w in spans}.items())
-        matches = dict(zip((span for span, _ in distinct), index.best_many(distinct)))
+        """Sound-alike candidates in ``text``, whose tokens are ``tokens`` (``strings``: the
+        spaCy string store their hashes come from)."""
+        index, facts = self.index, self.facts
+        words = document_words(text, tokens, facts, strings)
+        starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
-        for start, end, words in spans:
-            match = matches[text[start:end]]
+        user_context: bool | None = None
+        matches: dict[str, SoundMatch | None] = {}
+        picked, shortlists = self._worth_a_look(text, words, starts)
+        for i, n, key in picked:
+            start, end = int(words.start[i]), int(words.end[i + n - 1])
+            span = text[start:end]
+            exact = index.exact.get(span.lower())
+            if exact is not None and exact.text == span:
+                continue  # already the term, as written
+            span_words = [text[a:b] for a, b in
+                          zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
+            if n > 1 and _contains_term(span_words, index.by_letters):
+                continue  # "AlexNet came": the term is there; the extra word is not it
+            if span not in matches:
+                matches[span] = _best(index, span, span_words, shortlists.get(key, []))
+            match = matches[span]
             if match is None:
                 continue
             term = match.term
             if term.source == "glossary":
+                if user_context is None:
+                    # A user's glossary vouches for ordinary-word matches only in a document
+                    # that uses at least two of its terms as written: a text about a cafe is
+                    # not about Caffe.
+                    user_context = self._mentions(words) >= 2
                 context_ok = user_context
             elif topic_on(term.source):
                 context_ok = True
             else:
                 continue
-            verdict = judge(match, words, context_ok, self.pronouncer.known)
+            verdict = judge(match, span_words, context_ok, self.pronouncer.known)
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))
-        found.extend(self._transcript(text, runs, all_spans))
+        found.extend(self._transcript(text, words, starts))
         return _best_per_place(found)
 
-    def _mentions(self, text: str, runs: list[list[tuple[int, int]]]) -> int:
-        """How many distinct user glossary terms the document contains as written."""
-        exact = self.index.exact
-        found: set[str] = set()
-        for run in runs:
-            lowered = [text[a:b].lower() for a, b in run]
-            for n in range(1, MAX_WORDS + 1):
-                for i in range(len(lowered) - n + 1):
-                    term = exact.get(" ".join(lowered[i:i + n]))
-                    if term is not None and term.source == "glossary":
-                        found.add(term.text)
-        return len(found)
+    def _worth_a_look(self, text: str, words: Words,
+                      starts: dict[int, np.ndarray]
+                      ) -> tuple[list[tuple[int, int, str]], dict[str, list[int]]]:
+        """(first word, size, coarse key) of the spans that may be a term, in text order,
+        and the shortlist of terms for each coarse key that has one. A span may be a term
+        when a term sounds near it (one rapidfuzz call per length compares them all), when
+        it is a doubled word ("Pelo Pelo"), or when its letters are a term's ("tensor
+        flow")."""
+        facts = self.facts
+        fact = words.fact.tolist()
+        keys = {n: self._coarse_keys(text, words, fact, n, first.tolist())
+                for n, first in starts.items()}
+        distinct = [k for k in dict.fromkeys(k for ks in keys.values() for k in ks)
+                    if len(k) >= 3]
+        shortlists = {k: s for k, s in zip(distinct, self.index.shortlist(distinct)) if s}
+        lower_id = facts.lower_id[words.fact]
+        prefix = np.fromiter((facts.letters[f] in self._prefixes for f in fact), dtype=bool,
+                             count=len(fact))
+        letters, by_letters = facts.letters, self.index.by_letters
+        picked = []
+        for n, first in starts.items():
+            near = [k in shortlists for k in keys[n]]
+            doubled = (lower_id[first] == lower_id[first + 1]).tolist() if n == 2 else None
+            for row, (i, key) in enumerate(zip(first.tolist(), keys[n])):
+                if near[row] or doubled and doubled[row] and len(key) >= 3 or prefix[i] and \
+                        "".join(letters[f] for f in fact[i:i + n]) in by_letters:
+                    picked.append((i, n, key))
+        return sorted(picked), shortlists
 
-    def _transcript(self, text: str, runs: list[list[tuple[int, int]]],
-                    spans: list[tuple[int, int, list[str]]]) -> list[SoundCandidate]:
-        words = [text[a:b] for run in runs for a, b in run]
-        phrases = repeated_phrases(words)
+    def _coarse_keys(self, text: str, words: Words, fact: list[int], n: int,
+                     first: list[int]) -> list[str]:
+        """The coarse sound key of each span of ``n`` words: its words' keys joined, unless
+        two of its words touch ("do" "n't"), when the written span is pronounced whole."""
+        coarse = self.facts.coarse
+        wk = [coarse[f] for f in fact]
+        if n == 1:
+            return [wk[i] for i in first]
+        keys = ["".join(wk[i:i + n]) for i in first]
+        touching = np.zeros(len(words), dtype=np.int64)
+        touching[1:] = np.cumsum(words.start[1:] == words.end[:-1])
+        starts = np.asarray(first, dtype=np.int64)
+        for row in np.nonzero(touching[starts + n - 1] != touching[starts])[0].tolist():
+            i = first[row]
+            keys[row] = coarse_key(self.pronouncer.phrase(
+                text[int(words.start[i]):int(words.end[i + n - 1])]))
+        return keys
+
+    def _mentions(self, words: Words) -> int:
+        """How many distinct user glossary terms the document contains as written."""
+        facts, exact = self.facts, self.index.exact
+        user = {key for key, term in exact.items() if term.source == "glossary"}
+        lowered = [facts.lower[f] for f in words.fact.tolist()]
+        found = _occurrences(words, lowered, facts.lower_id[words.fact], user, facts,
+                             range(1, MAX_WORDS + 1))
+        return len({exact[" ".join(lowered[i:i + n])].text for i, n in found})
+
+    def _transcript(self, text: str, words: Words,
+                    starts: dict[int, np.ndarray]) -> list[SoundCandidate]:
+        facts = self.facts
+        lower_id = facts.lower_id[words.fact]
+        phrases = _repeated(facts, words, lower_id)
         if not phrases:
             return []
         # Each phrase under every "all words but one" key, so a span finds the phrases it
@@ -146,20 +189,29 @@ class SoundAlikeStage:
             ws = p.text.split()
             for i in range(len(ws)):
                 by_rest.setdefault((len(ws), i, tuple(ws[:i] + ws[i + 1:])), []).append(p)
-        # A word inside another known phrase ("Deep" of "Deep Learning") is accounted for.
-        known = {p.text for p in phrases} | set(self.index.exact)
-        explained = _covered(text, runs, known)
+        lowered = [facts.lower[f] for f in words.fact.tolist()]
+        explained: set[int] | None = None
         found = []
-        for start, end, span_words in spans:
-            low = [w.lower() for w in span_words]
-            candidates = [p for i in range(len(low))
-                          for p in by_rest.get((len(low), i, tuple(low[:i] + low[i + 1:])), ())]
+        for i, n in _near_phrases(starts, phrases, lower_id, facts):
+            low = lowered[i:i + n]
+            candidates = [p for k in range(n)
+                          for p in by_rest.get((n, k, tuple(low[:k] + low[k + 1:])), ())]
+            if not candidates:
+                continue
+            start, end = int(words.start[i]), int(words.end[i + n - 1])
+            span_words = [text[a:b] for a, b in
+                          zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
             for phrase in candidates:
                 score = near_repeat(span_words, phrase, self.pronouncer)
                 if score < TRANSCRIPT_SCORE:
                     continue
                 target = phrase.text.split()
-                odd = next(i for i, w in enumerate(span_words) if w.lower() != target[i])
+                odd = next(k for k, w in enumerate(span_words) if w.lower() != target[k])
+                if explained is None:
+                    # A word inside another known phrase ("Deep" of "Deep Learning") is
+                    # accounted for.
+                    known = {p.text for p in phrases} | set(self.index.exact)
+                    explained = _covered(words, lowered, lower_id, known, facts)
                 if _word_start(text, start, odd) in explained:
                     continue
                 rule = Rule(pack="transcript", id="soundalike", kind="soundalike", patterns=(),
@@ -171,16 +223,105 @@ class SoundAlikeStage:
         return found
 
 
-def _covered(text: str, runs: list[list[tuple[int, int]]], known: set[str]) -> set[int]:
+def _near_phrases(starts: dict[int, np.ndarray], phrases: list[Term], lower_id: np.ndarray,
+                  facts: WordFacts) -> list[tuple[int, int]]:
+    """The spans (first word, size), in text order, that have all words but one of some
+    repeated phrase in place (found with hashes of "all words but one"; the caller checks
+    the words themselves)."""
+    sizes = {len(p.text.split()) for p in phrases}
+    rests: dict[tuple[int, int], set[int]] = {}
+    for p in phrases:
+        ids = facts.lower_ids(p.text.split())
+        if ids is None or any(" " in facts.lower_text(i) for i in ids):
+            rests = {}  # a word with a space in it: no hashes, every span of a phrase's size
+            break
+        for k in range(len(ids)):
+            rests.setdefault((len(ids), k), set()).add(sequence_hash(ids[:k] + ids[k + 1:]))
+    found: list[tuple[int, int]] = []
+    for n in sizes:
+        first = starts.get(n, np.zeros(0, dtype=np.int64))
+        if rests:
+            near = np.zeros(len(first), dtype=bool)
+            for k in range(n):
+                hashes = np.fromiter(rests.get((n, k), ()), dtype=np.uint64)
+                got = sequence_hashes(lower_id, first, [j for j in range(n) if j != k])
+                near |= np.isin(got, hashes)
+            first = first[near]
+        found.extend((i, n) for i in first.tolist())
+    return sorted(found)
+
+
+def _best(index: GlossaryIndex, span: str, words: list[str],
+          shortlist: list[int]) -> SoundMatch | None:
+    """What ``GlossaryIndex.best`` finds, with the shortlist already worked out."""
+    prepared = index.prepare(span)
+    if isinstance(prepared, tuple):
+        return index.score(span, words, prepared, shortlist)
+    return prepared
+
+
+def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
+              minimum: int = 3) -> list[Term]:
+    """Distinctive 2-3 word phrases the document says at least ``minimum`` times.
+
+    A recogniser often gets a term right in one place and wrong in another, so these are a
+    glossary the transcript brings with it ("positive loop" said four times). Counted with
+    hashes in arrays: only phrases said often enough come back to Python, to be counted
+    again exactly."""
+    stop = facts.stop[words.fact]
+    has_letter = facts.has_letter[words.fact]
+    found = []
+    for n in (2, 3):
+        if len(words) < n:
+            continue
+        first = np.arange(len(words) - n + 1)
+        ok = ~stop[first] & ~stop[first + n - 1]
+        for k in range(n):
+            ok &= has_letter[first + k]
+        first = first[ok]
+        hashes = sequence_hashes(lower_id, first, range(n))
+        distinct, counts = np.unique(hashes, return_counts=True)
+        often = first[np.isin(hashes, distinct[counts >= minimum])].tolist()
+        ids = lower_id.tolist()
+        grams = Counter(tuple(ids[i:i + n]) for i in often)
+        for gram, count in sorted(grams.items()):
+            if count < minimum:
+                continue
+            ws = [facts.lower_text(g) for g in gram]
+            if any(zipf(w) < DISTINCT_ZIPF for w in ws):
+                text = " ".join(ws)
+                found.append(Term(text, (text,), False, "transcript"))
+    return sorted(found, key=lambda t: t.text)
+
+
+def _occurrences(words: Words, lowered: list[str], lower_id: np.ndarray, phrases: set[str],
+                 facts: WordFacts, sizes: Sequence[int]) -> list[tuple[int, int]]:
+    """(first word, word count) of each run of ``sizes`` words inside one run that reads
+    as one of ``phrases`` (lower case, single-spaced). Hashes find the few candidates."""
+    wanted: dict[int, set[int]] = {}
+    spaced = any(" " in w for w in lowered)  # then a phrase may split differently: no hashes
+    for phrase in phrases:
+        parts = phrase.split(" ")
+        ids = facts.lower_ids(parts) if len(parts) in sizes else None
+        if ids is not None:
+            wanted.setdefault(len(parts), set()).add(sequence_hash(ids))
+    found: list[tuple[int, int]] = []
+    for n in sizes:
+        first = np.arange(max(0, len(lowered) - n + 1))
+        first = first[words.run[first] == words.run[first + n - 1]]
+        if not spaced:
+            hashes = np.fromiter(wanted.get(n, ()), dtype=np.uint64)
+            first = first[np.isin(sequence_hashes(lower_id, first, range(n)), hashes)]
+        found.extend((i, n) for i in first.tolist() if " ".join(lowered[i:i + n]) in phrases)
+    return found
+
+
+def _covered(words: Words, lowered: list[str], lower_id: np.ndarray, known: set[str],
+             facts: WordFacts) -> set[int]:
     """Start offsets of words that are part of an occurrence of a known multi-word phrase."""
-    covered: set[int] = set()
-    for run in runs:
-        lowered = [text[a:b].lower() for a, b in run]
-        for n in (2, 3, 4):
-            for i in range(len(run) - n + 1):
-                if " ".join(lowered[i:i + n]) in known:
-                    covered.update(a for a, _ in run[i:i + n])
-    return covered
+    start = words.start.tolist()
+    return {a for i, n in _occurrences(words, lowered, lower_id, known, facts, (2, 3, 4))
+            for a in start[i:i + n]}
 
 
 def _word_start(text: str, start: int, index: int) -> int:

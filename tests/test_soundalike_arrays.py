@@ -1,0 +1,75 @@
+"""The sound-alike stage's array shortcuts against the obvious word-by-word loops."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.nlp import pipeline
+from cleaner.segments import line_segments, sentence_chunks
+from cleaner.soundalike import DISTINCT_ZIPF, STOPWORDS, zipf
+from cleaner.soundalike_stage import _occurrences, _repeated
+from cleaner.tokens import TokenArrays
+from cleaner.wordtable import WordFacts, document_words
+
+VOCAB = ["positive", "loop", "look", "the", "a", "of", "paddle", "Paddle", "deep", "learning",
+         "2", "it's", "flow", ",", ".", "and"]
+
+
+def reference_repeated(words, minimum=3):
+    """Each 2-3 word phrase (lower case) said ``minimum`` times, not starting or ending with
+    a stopword, every word with a letter, one word rarer than DISTINCT_ZIPF."""
+    lowered = [w.lower() for w in words]
+    counts: Counter = Counter()
+    for n in (2, 3):
+        for i in range(len(lowered) - n + 1):
+            gram = tuple(lowered[i:i + n])
+            if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
+                continue
+            if any(not re.search(r"[a-z]", w) for w in gram):
+                continue
+            counts[gram] += 1
+    return sorted(" ".join(g) for g, c in counts.items()
+                  if c >= minimum and any(zipf(w) < DISTINCT_ZIPF for w in g))
+
+
+def words_of(text):
+    nlp = pipeline()
+    chunks = [(a, nlp.make_doc(text[a:b]), k) for k, s in enumerate(line_segments(text))
+              for a, b in sentence_chunks(text, s.start, s.end)]
+    facts = WordFacts(lambda w: w.lower(), STOPWORDS)
+    return facts, document_words(text, TokenArrays.of(chunks), facts, nlp.vocab.strings)
+
+
+texts = st.lists(st.sampled_from(VOCAB), max_size=60).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_repeated_phrases_equal_the_word_by_word_count(text):
+    facts, words = words_of(text)
+    found = [t.text for t in _repeated(facts, words, facts.lower_id[words.fact])]
+    written = [text[a:b] for a, b in zip(words.start.tolist(), words.end.tolist())]
+    assert found == reference_repeated(written)
+
+
+def test_a_phrase_said_three_times_is_found():
+    facts, words = words_of("a positive loop and this positive loop then strong positive loop")
+    assert [t.text for t in _repeated(facts, words, facts.lower_id[words.fact])] == \
+        ["positive loop"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, st.sets(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=4)
+                      .map(lambda ws: " ".join(ws).lower()), max_size=6))
+def test_occurrences_equal_the_word_by_word_search(text, phrases):
+    facts, words = words_of(text)
+    lowered = [facts.lower[f] for f in words.fact.tolist()]
+    run = words.run.tolist()
+    expected = sorted((i, n) for n in range(1, 5) for i in range(len(lowered) - n + 1)
+                      if run[i] == run[i + n - 1] and " ".join(lowered[i:i + n]) in phrases)
+    got = _occurrences(words, lowered, facts.lower_id[words.fact], set(phrases), facts,
+                       range(1, 5))
+    assert sorted(got) == expected
