@@ -3,14 +3,16 @@
     python benchmarks/throughput.py [FILES...]   (default: samples/ and tests/data/)
 
 Prints words/s for (a) `make_doc` over the same sentence chunks the cleaner tokenises and
-(b) `Cleaner.clean` with all shipped packs; medians of 5 runs. Compare the ratio, not the
-absolute figures: this machine is shared and noisy.
+(b) `Cleaner.clean` with all shipped packs, then where the cleaner's time goes, stage by
+stage; medians of 7 runs, taken in turns. Compare the ratios, not the absolute figures: this
+machine is shared and noisy.
 """
 from __future__ import annotations
 
 import statistics
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +22,9 @@ from cleaner import Cleaner  # noqa: E402
 from cleaner.nlp import pipeline  # noqa: E402
 from cleaner.segments import line_segments, sentence_chunks  # noqa: E402
 
+STAGES = {"tokenise + phrase and regex matching": "_match",
+          "context conditions": "_check_context", "sound-alike": "_sound_proposals"}
+
 
 def corpus(args: list[str]) -> list[str]:
     paths = [Path(a) for a in args] or sorted(
@@ -27,13 +32,18 @@ def corpus(args: list[str]) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in paths]
 
 
-def timed(fn, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def timed_stages(cleaner: Cleaner, spent: dict[str, float]) -> None:
+    """Wrap the engine's stages so each call adds its time to ``spent``."""
+    for name, method in STAGES.items():
+        inner = getattr(cleaner, method)
+
+        def timed(*args, _inner=inner, _name=name, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_name] += time.perf_counter() - t0
+        setattr(cleaner, method, timed)
 
 
 def main() -> None:
@@ -45,21 +55,30 @@ def main() -> None:
     nlp = pipeline()
     chunks = [t[a:b] for t in texts for s in line_segments(t) for a, b in
               sentence_chunks(t, s.start, s.end)]
-
-    def tokenise() -> None:
+    spent: dict[str, float] = defaultdict(float)
+    timed_stages(cleaner, spent)
+    runs: dict[str, list[float]] = defaultdict(list)
+    for t in texts:  # warm caches equally for both
+        cleaner.clean(t)
+    for _ in range(7):
+        t0 = time.perf_counter()
         for c in chunks:
             nlp.make_doc(c)
-
-    def clean() -> None:
+        runs["tokenise"].append(time.perf_counter() - t0)
+        spent.clear()
+        t0 = time.perf_counter()
         for t in texts:
             cleaner.clean(t)
-
-    clean()  # warm caches equally for both
-    bare, full = timed(tokenise), timed(clean)
+        runs["clean"].append(time.perf_counter() - t0)
+        for name in STAGES:
+            runs[name].append(spent[name])
+    bare, full = statistics.median(runs["tokenise"]), statistics.median(runs["clean"])
     print(f"{len(texts)} texts, {words} words; Cleaner() built in {build:.2f} s")
     print(f"bare tokenisation: {words / bare:,.0f} words/s")
     print(f"cleaner, shipped packs ({len(cleaner.rules)} rules): {words / full:,.0f} words/s")
     print(f"cleaner takes {full / bare:.2f}x the time of bare tokenisation")
+    for name in STAGES:
+        print(f"  {name}: {statistics.median(runs[name]) / bare:.2f}x")
 
 
 if __name__ == "__main__":

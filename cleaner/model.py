@@ -87,6 +87,7 @@ class Rule:
     styles: tuple[str, ...] = STYLES
     case_sensitive: bool = False
     transform: str | None = None   # upper | lower | capitalize: the match, re-cased
+    needs: str | None = None       # regex only: "repeated-word", searched only where one is
     examples: tuple[Example, ...] = ()
     source: str = ""
     line: int = 0

@@ -23,7 +23,8 @@ TRANSFORMS = ("upper", "lower", "capitalize")
 RULE_KEYS = {"id", "match", "replace", "transform", "action", "confidence", "category", "message", "when",
              "styles", "examples"}
 MATCH_KINDS = ("phrases", "tokens", "regex")
-MATCH_KEYS = set(MATCH_KINDS) | {"case"}
+MATCH_KEYS = set(MATCH_KINDS) | {"case", "needs"}
+NEEDS = ("repeated-word",)  # what a regex rule may say a segment needs before a search
 WHEN_KEYS = {"near", "not_near", "within", "scope", "topic", "before", "not_before", "after",
              "not_after"}
 EXAMPLE_KEYS = {"text", "fixed", "flagged", "unchanged", "topic"}
@@ -173,6 +174,7 @@ class _PackReader:
         full = f"{pack}.{rid}"
         self.unknown_keys(raw, RULE_KEYS, full, "rule")
         kind, patterns, case_sensitive = self.match(raw, full)
+        needs = self.needs(raw["match"], kind, full)
         replace = raw.get("replace")
         if replace is not None and not isinstance(replace, str):
             raise self.fail("replace must be a string ('' deletes)", raw, "replace", full)
@@ -205,7 +207,8 @@ class _PackReader:
         return Rule(pack=pack, id=rid, kind=kind, patterns=patterns, replace=replace,
                     confidence=float(confidence), auto=action == "fix", category=category,
                     message=message, when=self.when(raw, full), styles=styles,
-                    case_sensitive=case_sensitive, transform=transform, examples=self.examples(raw, full),
+                    case_sensitive=case_sensitive, transform=transform, needs=needs,
+                    examples=self.examples(raw, full),
                     source=self.source, line=self.doc.line(raw) or 0)
 
     def match(self, raw: dict[str, Any], full: str) -> tuple[str, tuple[Any, ...], bool]:
@@ -263,6 +266,15 @@ class _PackReader:
                     raise self.fail(f"replace refers to group '{name}', which the regex does "
                                     "not have", raw, "replace", full)
         return kind, (compiled,), case == "sensitive"
+
+    def needs(self, match: dict[str, Any], kind: str, full: str) -> str | None:
+        needs = match.get("needs")
+        if needs is None:
+            return None
+        if kind != "regex" or needs not in NEEDS:
+            raise self.fail(f"needs is for regex rules and is one of: {', '.join(NEEDS)}",
+                            match, "needs", full)
+        return str(needs)
 
     def when(self, raw: dict[str, Any], full: str) -> Conditions:
         when = raw.get("when")
