@@ -22,6 +22,7 @@ from .tokens import TokenArrays
 from .wordtable import WordFacts, Words, document_words, sequence_hash, sequence_hashes
 
 TRANSCRIPT_SCORE = 0.78
+MAX_FACTS = 200_000  # distinct written words remembered before the table starts afresh
 _WORD_GAP = re.compile(r"\S+?[\s-]+")
 
 
@@ -78,6 +79,10 @@ class SoundAlikeStage:
              topic_on: Callable[[str], bool]) -> list[SoundCandidate]:
         """Sound-alike candidates in ``text``, whose tokens are ``tokens`` (``strings``: the
         spaCy string store their hashes come from)."""
+        if self._facts is not None and len(self._facts) > MAX_FACTS:
+            # Facts are numbered per process but read within one document, so the table may
+            # start afresh between documents: a long batch's memory stays flat.
+            self._facts = None
         index, facts = self.index, self.facts
         words = document_words(text, tokens, facts, strings)
         starts = _span_starts(words, facts.stop[words.fact])

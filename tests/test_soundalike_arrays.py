@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,19 @@ def test_occurrences_equal_the_word_by_word_search(text, phrases):
     got = _occurrences(words, lowered, facts.lower_id[words.fact], set(phrases), facts,
                        range(1, 5))
     assert sorted(got) == expected
+
+
+def test_the_word_table_starts_afresh_between_documents_when_full(monkeypatch):
+    import cleaner.soundalike_stage as stage
+    from cleaner import Cleaner
+
+    glossary = Path(__file__).resolve().parent.parent / "samples" / "ml-glossary.txt"
+    cleaner = Cleaner(default_rules=False, glossaries=[glossary])
+    monkeypatch.setattr(stage, "MAX_FACTS", 5)
+    text = "we trained it with Pelo Pelo and pelo-pelo, then with tensor flow"
+    first = cleaner.clean(text).edits
+    table = cleaner._sounds.facts
+    assert len(table) > 5  # one document may pass the limit...
+    assert cleaner.clean(text).edits == first
+    assert cleaner._sounds.facts is not table  # ...and the next one starts afresh
+    assert first  # the documents have sound-alike edits to compare
