@@ -78,3 +78,15 @@ def test_needs_is_checked_at_load(match, error):
     with pytest.raises(CleanerError) as info:
         parse_pack(text, "p.yaml")
     assert error in str(info.value) and "p.a" in str(info.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.data())
+def test_word_bounds_are_the_letter_runs(text, data):
+    from cleaner.matching import _LETTER_RUN, _word_bounds
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    found = list(_LETTER_RUN.finditer(text, start, end))
+    assert _word_bounds(text, start, end) == ([m.start() for m in found],
+                                              [m.end() for m in found])
