@@ -160,14 +160,13 @@ class Cleaner:
         waiting = [c for c in candidates if not c.rule.when.empty]
         if not waiting:
             return passed
-        for c in passed:
-            if self._is_evidence(c):
-                topics.add_fix(self._evidence(c).text)
         table = TokenTable.from_arrays(doc.tokens)
         checker = ConditionChecker(table, self._near_tokens, self._prepared_conditions)
         for c in candidates:
             c.i, c.j = table.span(c.match.start, c.match.end)
         evidence = [self._evidence(c) for c in passed if self._is_evidence(c)]
+        for e in evidence:
+            topics.add_fix(e.text)
         while waiting:  # a fixpoint: a candidate that passes may vouch for another
             still = []
             for c in waiting:

@@ -52,10 +52,10 @@ class Conditions:
 
     @property
     def empty(self) -> bool:
-        return self is _NO_CONDITIONS or self == _NO_CONDITIONS
-
-
-_NO_CONDITIONS = Conditions()
+        """Whether these are the default conditions (asked for every candidate: no ``==``)."""
+        return not (self.near or self.not_near or self.topic or self.before or
+                    self.not_before or self.after or self.not_after) and \
+            self.within == 10 and self.scope == "document"
 
 
 @dataclass(frozen=True)
