@@ -90,6 +90,20 @@ class SoundAlikeStage:
         user_context: bool | None = None
         matches: dict[str, SoundMatch | None] = {}
         picked, shortlists = self._worth_a_look(text, words, starts)
+
+        def context_ok(term: Term) -> bool | None:
+            """Whether the term's source vouches for this document (None: its pack's topic
+            is off, so the term is not listened for)."""
+            nonlocal user_context
+            if term.source != "glossary":
+                return True if topic_on(term.source) else None
+            if user_context is None:
+                # A user's glossary vouches for ordinary-word matches only in a document that
+                # uses at least two of its terms as written: a text about a cafe is not about
+                # Caffe.
+                user_context = self._mentions(words) >= 2
+            return user_context
+
         for i, n, key in picked:
             start, end = int(words.start[i]), int(words.end[i + n - 1])
             span = text[start:end]
@@ -100,29 +114,37 @@ class SoundAlikeStage:
                           zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
             if n > 1 and _contains_term(span_words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
+            real_words = all(self.pronouncer.known(w) for w in span_words)
+            if real_words and not any(
+                    not t.guarded and context_ok(t)
+                    for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
+                continue  # real words, and no term that could take them here: judge says no
             if span not in matches:
                 matches[span] = _best(index, span, span_words, shortlists.get(key, []))
             match = matches[span]
             if match is None:
                 continue
-            term = match.term
-            if term.source == "glossary":
-                if user_context is None:
-                    # A user's glossary vouches for ordinary-word matches only in a document
-                    # that uses at least two of its terms as written: a text about a cafe is
-                    # not about Caffe.
-                    user_context = self._mentions(words) >= 2
-                context_ok = user_context
-            elif topic_on(term.source):
-                context_ok = True
-            else:
+            ok = context_ok(match.term)
+            if ok is None:
                 continue
-            verdict = judge(match, span_words, context_ok, self.pronouncer.known)
+            verdict = judge(match, span_words, ok, self.pronouncer.known)
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))
         found.extend(self._transcript(text, words, starts))
         return _best_per_place(found)
+
+    def _candidate_terms(self, span: str, words: list[str], shortlist: list[int]) -> set[Term]:
+        """Every term ``_best`` could answer for the span: its shortlist, the doubled-word
+        terms for a doubled word, and a term with the span's letters."""
+        index = self.index
+        terms = {index.forms[k].term for k in shortlist}
+        if len(words) == 2 and words[0].lower() == words[1].lower():
+            terms.update(f.term for f in index.twins)
+        respelt = index.by_letters.get(letters(span))
+        if respelt is not None:
+            terms.add(respelt.term)
+        return terms
 
     def _worth_a_look(self, text: str, words: Words,
                       starts: dict[int, np.ndarray]
@@ -302,21 +324,19 @@ def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
 def _occurrences(words: Words, lowered: list[str], lower_id: np.ndarray, phrases: set[str],
                  facts: WordFacts, sizes: Sequence[int]) -> list[tuple[int, int]]:
     """(first word, word count) of each run of ``sizes`` words inside one run that reads
-    as one of ``phrases`` (lower case, single-spaced). Hashes find the few candidates."""
-    wanted: dict[int, set[int]] = {}
-    spaced = any(" " in w for w in lowered)  # then a phrase may split differently: no hashes
-    for phrase in phrases:
-        parts = phrase.split(" ")
-        ids = facts.lower_ids(parts) if len(parts) in sizes else None
-        if ids is not None:
-            wanted.setdefault(len(parts), set()).add(sequence_hash(ids))
+    as one of ``phrases`` (lower case, single-spaced). Only runs made wholly of the
+    phrases' words (found with arrays) are read in Python."""
+    if any(" " in w for w in lowered):  # then a phrase may split differently: read them all
+        usable = np.ones(len(lowered), dtype=bool)
+    else:
+        vocabulary = {i for p in phrases for i in (facts.lower_ids(p.split(" ")) or ())}
+        usable = np.isin(lower_id, np.fromiter(vocabulary, dtype=np.int64))
+    unusable_before = np.concatenate(([0], np.cumsum(~usable)))
     found: list[tuple[int, int]] = []
     for n in sizes:
         first = np.arange(max(0, len(lowered) - n + 1))
-        first = first[words.run[first] == words.run[first + n - 1]]
-        if not spaced:
-            hashes = np.fromiter(wanted.get(n, ()), dtype=np.uint64)
-            first = first[np.isin(sequence_hashes(lower_id, first, range(n)), hashes)]
+        first = first[(unusable_before[first + n] == unusable_before[first])
+                      & (words.run[first] == words.run[first + n - 1])]
         found.extend((i, n) for i in first.tolist() if " ".join(lowered[i:i + n]) in phrases)
     return found
 
