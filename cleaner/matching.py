@@ -8,13 +8,12 @@ rules barely adds cost: ten thousand phrase rules cost about twice what ten do.
 Regexes are skipped where they cannot match (``regex_prefilter``): ``active_regexes``
 keeps, for one document, the regexes one of whose required literals occurs in it (and all
 those without literals), and ``in_segment`` skips a regex on a segment that lacks every
-literal the regex must read within the segment. Neither changes any match.
+literal the regex must read within the segment; a rule with ``needs: repeated-word`` is
+searched only where a word repeats (``repeats``). None of this changes any match.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
 import regex
@@ -22,6 +21,7 @@ import regex
 from .errors import CleanerError
 from .model import Rule
 from .regex_prefilter import fold, required_literals
+from .repeats import repeat_windows
 
 REGEX_TIMEOUT = 2.0  # seconds for one rule over one segment
 SEGMENT_LITERALS_MAX = 16  # more literals than this cost more to look for than they save
@@ -58,80 +58,6 @@ def _common_part(literals: frozenset[str]) -> str | None:
             if all(part in lit for lit in literals):
                 return part
     return None
-
-
-_LETTER_RUN = regex.compile(r"[^\W\d_]+", regex.VERSION0)  # a word, as the repeat rules read one
-# Fillers are ASCII: the standard library's engine reads them alike, and faster.
-_FILLER = re.compile(r"um+|uh+|uhm|erm?|hmm+")
-_FILLER_IN_LIST = re.compile(r"(?:^|\0)(?:um+|uh+|uhm|erm?|hmm+)(?:\0|$)")
-
-
-def repeat_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where in ``text[start:end]`` a word repeats: each stretch from a run of letters to the
-    last of the runs after it that read the same, case aside, with nothing but fillers
-    between them, plus one character (so a closing ``\\b`` reads what follows). What a rule
-    with ``needs: repeated-word`` needs: it is searched in these stretches only.
-
-    Scanning for repeats with a back-reference costs the regex engine about 1 us a word;
-    this reads the words with one ``findall`` and compares them in a list.
-
-    >>> t = "we went to, um, To the lab and the lab"
-    >>> [t[a:b] for a, b in repeat_windows(t, 0, len(t))]
-    ['to, um, To ']
-    """
-    words = _LETTER_RUN.findall(text, start, end)
-    if len(words) < 2:
-        return []
-    joined = "\0".join(words)  # folded in one call: folding works letter by letter
-    keys = fold(joined).split("\0")
-    pairs = [(k, k + 1) for k in range(len(keys) - 1) if keys[k] == keys[k + 1]]
-    if _FILLER_IN_LIST.search(joined.casefold()):  # "to, um, to": fillers may come between
-        last = None  # the last word that is not a filler
-        for k, key in enumerate(keys):
-            if _FILLER.fullmatch(key):
-                continue
-            if last is not None and last < k - 1 and keys[last] == key:
-                pairs.append((last, k))
-            last = k
-        pairs.sort()
-    if not pairs:
-        return []
-    chains: list[list[int]] = []  # [first, last] word numbers of each run of repeats
-    for a, b in pairs:
-        if chains and a <= chains[-1][1]:
-            chains[-1][1] = max(chains[-1][1], b)
-        else:
-            chains.append([a, b])
-    starts, ends = _word_bounds(text, start, end)
-    return [(starts[a], min(ends[b] + 1, end)) for a, b in chains]
-
-
-@lru_cache(maxsize=1)
-def _letter_table() -> Any:
-    """For every character of the Basic Multilingual Plane, whether it is a letter as
-    ``_LETTER_RUN`` reads one (built once, about 20 ms)."""
-    import numpy as np
-
-    table = np.zeros(0x10000, dtype=bool)
-    plane = "".join(map(chr, range(0x10000)))
-    for m in _LETTER_RUN.finditer(plane):
-        table[m.start():m.end()] = True
-    return table
-
-
-def _word_bounds(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
-    """Start and end offsets of every run of letters in ``text[start:end]`` (the runs
-    ``_LETTER_RUN.findall`` gives, in order), found with arrays, not word by word."""
-    import numpy as np
-
-    piece = text[start:end]
-    codes = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(codes) and int(codes.max()) > 0xFFFF:  # beyond the table: read word by word
-        found = list(_LETTER_RUN.finditer(text, start, end))
-        return [m.start() for m in found], [m.end() for m in found]
-    letter = _letter_table()[codes]
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], letter, [False])).view(np.int8)))
-    return (edges[0::2] + start).tolist(), (edges[1::2] + start).tolist()
 
 
 @dataclass(frozen=True)

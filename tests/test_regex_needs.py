@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.errors import CleanerError
-from cleaner.matching import repeat_windows
+from cleaner.repeats import repeat_windows
 from cleaner.packs import load_packs, parse_pack, shipped_pack_paths
 
 
@@ -83,7 +83,7 @@ def test_needs_is_checked_at_load(match, error):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40), st.data())
 def test_word_bounds_are_the_letter_runs(text, data):
-    from cleaner.matching import _LETTER_RUN, _word_bounds
+    from cleaner.repeats import _LETTER_RUN, _word_bounds
 
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
