@@ -69,7 +69,8 @@ class SoundAlikeStage:
     def facts(self) -> WordFacts:
         if self._facts is None:
             phrase = self.pronouncer.phrase
-            self._facts = WordFacts(lambda word: coarse_key(phrase(word)), STOPWORDS)
+            self._facts = WordFacts(lambda word: coarse_key(phrase(word)), STOPWORDS,
+                                    self.pronouncer.known)
         return self._facts
 
     def active(self, topic_on: Callable[[str], bool]) -> bool:
@@ -89,7 +90,6 @@ class SoundAlikeStage:
         found: list[SoundCandidate] = []
         user_context: bool | None = None
         matches: dict[str, SoundMatch | None] = {}
-        picked, shortlists = self._worth_a_look(text, words, starts)
 
         def context_ok(term: Term) -> bool | None:
             """Whether the term's source vouches for this document (None: its pack's topic
@@ -104,6 +104,13 @@ class SoundAlikeStage:
                 user_context = self._mentions(words) >= 2
             return user_context
 
+        looked_at = starts
+        if not any(topic_on(source) for source in self.sources) and not (
+                self.user_terms and context_ok(self.user_terms[0])):
+            # No term's source vouches for this document: spans of real words cannot be
+            # judged terms (judge() says no), so only spans with an unknown word are read.
+            looked_at = _with_unknown_word(starts, ~facts.known[words.fact])
+        picked, shortlists = self._worth_a_look(text, words, looked_at)
         for i, n, key in picked:
             start, end = int(words.start[i]), int(words.end[i + n - 1])
             span = text[start:end]
@@ -194,13 +201,31 @@ class SoundAlikeStage:
         return keys
 
     def _mentions(self, words: Words) -> int:
-        """How many distinct user glossary terms the document contains as written."""
-        facts, exact = self.facts, self.index.exact
-        user = {key for key, term in exact.items() if term.source == "glossary"}
-        lowered = [facts.lower[f] for f in words.fact.tolist()]
-        found = _occurrences(words, lowered, facts.lower_id[words.fact], user, facts,
-                             range(1, MAX_WORDS + 1))
-        return len({exact[" ".join(lowered[i:i + n])].text for i, n in found})
+        """How many distinct user glossary terms the document contains as written.
+
+        Only what an ordinary text would not contain counts: the term in its own case when
+        that case is telling ("GloVe", "BERT", "PyTorch"; not "glove", "Bert"), or in any
+        case when it is no dictionary word at all ("pytorch", "keras"). A cooking show says
+        "glove", "torch" and "pandas"; that is not a talk about machine learning.
+        """
+        facts, known = self.facts, self.pronouncer.known
+        telling: dict[str, list[Term]] = {}
+        for term in self.user_terms:
+            coined = not any(known(w) for w in term.text.split())
+            cased = any(c.isupper() for c in term.text[1:]) or any(c.isdigit()
+                                                                 for c in term.text)
+            if coined or cased:
+                telling.setdefault(term.text.lower(), []).append(term)
+        fact = words.fact.tolist()
+        lowered = [facts.lower[f] for f in fact]
+        found: set[str] = set()
+        for i, n in _occurrences(words, lowered, facts.lower_id[words.fact], set(telling),
+                                 facts, range(1, MAX_WORDS + 1)):
+            written = " ".join(facts.text[f] for f in fact[i:i + n])
+            for term in telling[written.lower()]:
+                if written == term.text or not any(known(w) for w in term.text.split()):
+                    found.add(term.text)
+        return len(found)
 
     def _transcript(self, text: str, words: Words,
                     starts: dict[int, np.ndarray]) -> list[SoundCandidate]:
@@ -276,6 +301,13 @@ def _near_phrases(starts: dict[int, np.ndarray], phrases: list[Term], lower_id: 
             first = first[near]
         found.extend((i, n) for i in first.tolist())
     return sorted(found)
+
+
+def _with_unknown_word(starts: dict[int, np.ndarray],
+                       unknown: np.ndarray) -> dict[int, np.ndarray]:
+    """The spans (per size, by first word) with at least one word marked ``unknown``."""
+    before = np.concatenate(([0], np.cumsum(unknown)))
+    return {n: first[before[first + n] > before[first]] for n, first in starts.items()}
 
 
 def _best(index: GlossaryIndex, span: str, words: list[str],

@@ -56,8 +56,10 @@ class _Column:
 class WordFacts:
     """Facts about each distinct written word met so far, numbered in order of meeting."""
 
-    def __init__(self, coarse_key: Callable[[str], str], stopwords: frozenset[str]) -> None:
+    def __init__(self, coarse_key: Callable[[str], str], stopwords: frozenset[str],
+                 known: Callable[[str], bool] = lambda word: True) -> None:
         self._coarse_key = coarse_key
+        self._known_word = known
         self._stopwords = stopwords
         self._by_text: dict[str, int] = {}
         self._by_orth: dict[int, int] = {}
@@ -71,6 +73,7 @@ class WordFacts:
         self._stop = _Column(np.bool_)
         self._lower_id = _Column(np.int64)
         self._has_letter = _Column(np.bool_)
+        self._known = _Column(np.bool_)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -86,6 +89,11 @@ class WordFacts:
     @property
     def has_letter(self) -> np.ndarray:
         return self._has_letter.data[:self._has_letter.size]
+
+    @property
+    def known(self) -> np.ndarray:
+        """Whether each word is a real word (in the pronouncing dictionary)."""
+        return self._known.data[:self._known.size]
 
     def of_text(self, text: str) -> int:
         found = self._by_text.get(text)
@@ -103,6 +111,7 @@ class WordFacts:
                 self._lower_texts.append(lower)
             self._lower_id.append(lower_id)
             self._has_letter.append(_LETTER.search(lower) is not None)
+            self._known.append(self._known_word(text))
         return found
 
     def lower_text(self, lower_id: int) -> str:

@@ -43,3 +43,27 @@ def _plain_capitalisation(original: str, replacement: str) -> bool:
 
 def test_there_are_negative_texts():
     assert len(NEGATIVE) >= 6
+
+
+@pytest.fixture(scope="module")
+def glossary_cleaner():
+    from cleaner import Cleaner
+
+    return Cleaner(glossaries=[ROOT / "samples" / "ml-glossary.txt"])
+
+
+@pytest.mark.parametrize("path", NEGATIVE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", ["written", "lower-no-punctuation"])
+def test_a_user_glossary_does_not_vouch_for_an_unrelated_text(glossary_cleaner, path, form):
+    """An ordinary text says "glove", "torch", "Bert" and "pandas": none of that makes it a
+    talk about GloVe, Torch, BERT or pandas, so real words in it ("deepening", "tension
+    flow", "cafe too") are not read as the glossary's terms. A word no dictionary has may
+    still be flagged ("envidia" ~ Nvidia), never applied."""
+    text = path.read_text(encoding="utf-8")
+    if form != "written":
+        text = _as_asr(text)
+    known = glossary_cleaner._sounds.pronouncer.known
+    sound = [e for e in glossary_cleaner.clean(text).edits if e.rule == "glossary.soundalike"]
+    assert [e.original for e in sound if e.action == "applied"] == []
+    assert [e.original for e in sound if all(known(w) for w in re.findall(r"[\w']+",
+                                                                          e.original))] == []
