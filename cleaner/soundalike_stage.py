@@ -54,6 +54,7 @@ class SoundAlikeStage:
         self._index: GlossaryIndex | None = None
         self._facts: WordFacts | None = None
         self._prefixes: frozenset[str] = frozenset()
+        self._telling: dict[str, list[Term]] | None = None  # see _mentions
 
     @property
     def index(self) -> GlossaryIndex:
@@ -209,13 +210,15 @@ class SoundAlikeStage:
         "glove", "torch" and "pandas"; that is not a talk about machine learning.
         """
         facts, known = self.facts, self.pronouncer.known
-        telling: dict[str, list[Term]] = {}
-        for term in self.user_terms:
-            coined = not any(known(w) for w in term.text.split())
-            cased = any(c.isupper() for c in term.text[1:]) or any(c.isdigit()
-                                                                 for c in term.text)
-            if coined or cased:
-                telling.setdefault(term.text.lower(), []).append(term)
+        if self._telling is None:  # lower-case form -> the terms written so
+            self._telling = {}
+            for term in self.user_terms:
+                coined = not any(known(w) for w in term.text.split())
+                cased = any(c.isupper() for c in term.text[1:]) or any(c.isdigit()
+                                                                     for c in term.text)
+                if coined or cased:
+                    self._telling.setdefault(term.text.lower(), []).append(term)
+        telling = self._telling
         fact = words.fact.tolist()
         lowered = [facts.lower[f] for f in fact]
         found: set[str] = set()
