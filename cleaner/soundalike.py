@@ -270,20 +270,14 @@ class GlossaryIndex:
                               False, best.reduplicated, close)
         return best
 
-    def best(self, span: str, words: Sequence[str]) -> SoundMatch | None:
-        """The closest term to one span (``best_many`` does many at once)."""
-        return self.best_many([(span, words)])[0]
-
-    def best_many(self, spans: Sequence[tuple[str, Sequence[str]]]) -> list[SoundMatch | None]:
-        prepared = [self.prepare(span) for span, _ in spans]
-        pending = [k for k, p in enumerate(prepared) if isinstance(p, tuple)]
-        lists = self.shortlist([coarse_key(prepared[k]) for k in pending])  # type: ignore[arg-type]
-        results: list[SoundMatch | None] = [p if isinstance(p, SoundMatch) else None
-                                            for p in prepared]
-        for k, shortlist in zip(pending, lists):
-            span, words = spans[k]
-            results[k] = self.score(span, words, prepared[k], shortlist)  # type: ignore[arg-type]
-        return results
+    def best(self, span: str, words: Sequence[str],
+             shortlist: Sequence[int]) -> SoundMatch | None:
+        """The closest term to a span, given the span's ``shortlist`` (see ``shortlist``:
+        the sound-alike stage works those out for all of a document's spans at once)."""
+        prepared = self.prepare(span)
+        if isinstance(prepared, tuple):
+            return self.score(span, words, prepared, shortlist)
+        return prepared
 
 
 @dataclass(frozen=True)

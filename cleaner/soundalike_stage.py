@@ -128,7 +128,7 @@ class SoundAlikeStage:
                     for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
                 continue  # real words, and no term that could take them here: judge says no
             if span not in matches:
-                matches[span] = _best(index, span, span_words, shortlists.get(key, []))
+                matches[span] = index.best(span, span_words, shortlists.get(key, []))
             match = matches[span]
             if match is None:
                 continue
@@ -143,8 +143,8 @@ class SoundAlikeStage:
         return _best_per_place(found)
 
     def _candidate_terms(self, span: str, words: list[str], shortlist: list[int]) -> set[Term]:
-        """Every term ``_best`` could answer for the span: its shortlist, the doubled-word
-        terms for a doubled word, and a term with the span's letters."""
+        """Every term ``GlossaryIndex.best`` could answer for the span: its shortlist, the
+        doubled-word terms for a doubled word, and a term with the span's letters."""
         index = self.index
         terms = {index.forms[k].term for k in shortlist}
         if len(words) == 2 and words[0].lower() == words[1].lower():
@@ -311,15 +311,6 @@ def _with_unknown_word(starts: dict[int, np.ndarray],
     """The spans (per size, by first word) with at least one word marked ``unknown``."""
     before = np.concatenate(([0], np.cumsum(unknown)))
     return {n: first[before[first + n] > before[first]] for n, first in starts.items()}
-
-
-def _best(index: GlossaryIndex, span: str, words: list[str],
-          shortlist: list[int]) -> SoundMatch | None:
-    """What ``GlossaryIndex.best`` finds, with the shortlist already worked out."""
-    prepared = index.prepare(span)
-    if isinstance(prepared, tuple):
-        return index.score(span, words, prepared, shortlist)
-    return prepared
 
 
 def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
