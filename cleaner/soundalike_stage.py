@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Container, Sequence
+from typing import Any, Callable, Container, Iterator, Sequence
 
 import numpy as np
 
@@ -122,8 +122,7 @@ class SoundAlikeStage:
                           zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
             if n > 1 and _contains_term(span_words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
-            real_words = all(self.pronouncer.known(w) for w in span_words)
-            if real_words and not any(
+            if all(self.pronouncer.known(w) for w in span_words) and not any(
                     not t.guarded and context_ok(t)
                     for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
                 continue  # real words, and no term that could take them here: judge says no
@@ -142,17 +141,20 @@ class SoundAlikeStage:
         found.extend(self._transcript(text, words, starts))
         return _best_per_place(found)
 
-    def _candidate_terms(self, span: str, words: list[str], shortlist: list[int]) -> set[Term]:
-        """Every term ``GlossaryIndex.best`` could answer for the span: its shortlist, the
-        doubled-word terms for a doubled word, and a term with the span's letters."""
+    def _candidate_terms(self, span: str, words: list[str],
+                         shortlist: list[int]) -> Iterator[Term]:
+        """Every term ``GlossaryIndex.best`` could answer for the span (lazily: the caller
+        stops at the first that may take it): its shortlist, the doubled-word terms for a
+        doubled word, and a term with the span's letters."""
         index = self.index
-        terms = {index.forms[k].term for k in shortlist}
+        for k in shortlist:
+            yield index.forms[k].term
         if len(words) == 2 and words[0].lower() == words[1].lower():
-            terms.update(f.term for f in index.twins)
+            for form in index.twins:
+                yield form.term
         respelt = index.by_letters.get(letters(span))
         if respelt is not None:
-            terms.add(respelt.term)
-        return terms
+            yield respelt.term
 
     def _worth_a_look(self, text: str, words: Words,
                       starts: dict[int, np.ndarray]
