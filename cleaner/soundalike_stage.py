@@ -89,25 +89,21 @@ class SoundAlikeStage:
         words = document_words(text, tokens, facts, strings)
         starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
-        user_context: bool | None = None
         matches: dict[str, SoundMatch | None] = {}
+        vouches: dict[str, bool] = {}  # term source -> whether it vouches for this document
 
-        def context_ok(term: Term) -> bool | None:
-            """Whether the term's source vouches for this document (None: its pack's topic
-            is off, so the term is not listened for)."""
-            nonlocal user_context
-            if term.source != "glossary":
-                return True if topic_on(term.source) else None
-            if user_context is None:
-                # A user's glossary vouches for ordinary-word matches only in a document that
-                # uses at least two of its terms as written: a text about a cafe is not about
-                # Caffe.
-                user_context = self._mentions(words) >= 2
-            return user_context
+        def vouched(source: str) -> bool:
+            """A pack vouches for a document about its topic; a user's glossary for one that
+            uses at least two of its terms as written (a text about a cafe is not about
+            Caffe). Only a vouched-for term may take ordinary words."""
+            if source not in vouches:
+                vouches[source] = (self._mentions(words) >= 2 if source == "glossary"
+                                   else topic_on(source))
+            return vouches[source]
 
         looked_at = starts
-        if not any(topic_on(source) for source in self.sources) and not (
-                self.user_terms and context_ok(self.user_terms[0])):
+        if not any(vouched(source) for source in self.sources) and not (
+                self.user_terms and vouched("glossary")):
             # No term's source vouches for this document: spans of real words cannot be
             # judged terms (judge() says no), so only spans with an unknown word are read.
             looked_at = _with_unknown_word(starts, ~facts.known[words.fact])
@@ -123,7 +119,7 @@ class SoundAlikeStage:
             if n > 1 and _contains_term(span_words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
             if all(self.pronouncer.known(w) for w in span_words) and not any(
-                    not t.guarded and context_ok(t)
+                    not t.guarded and vouched(t.source)
                     for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
                 continue  # real words, and no term that could take them here: judge says no
             if span not in matches:
@@ -131,10 +127,10 @@ class SoundAlikeStage:
             match = matches[span]
             if match is None:
                 continue
-            ok = context_ok(match.term)
-            if ok is None:
-                continue
-            verdict = judge(match, span_words, ok, self.pronouncer.known)
+            source = match.term.source
+            if source != "glossary" and not vouched(source):
+                continue  # the pack's topic is off: its terms are not listened for
+            verdict = judge(match, span_words, vouched(source), self.pronouncer.known)
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))

@@ -52,6 +52,10 @@ class _Column:
         self.data[self.size] = value
         self.size += 1
 
+    @property
+    def values(self) -> np.ndarray:
+        return self.data[:self.size]
+
 
 class WordFacts:
     """Facts about each distinct written word met so far, numbered in order of meeting."""
@@ -78,22 +82,24 @@ class WordFacts:
     def __len__(self) -> int:
         return len(self.text)
 
+    # Per word, as arrays for numpy indexing.
     @property
     def stop(self) -> np.ndarray:
-        return self._stop.data[:self._stop.size]
+        return self._stop.values
 
     @property
     def lower_id(self) -> np.ndarray:
-        return self._lower_id.data[:self._lower_id.size]
+        """The number of the word's lower-case form."""
+        return self._lower_id.values
 
     @property
     def has_letter(self) -> np.ndarray:
-        return self._has_letter.data[:self._has_letter.size]
+        return self._has_letter.values
 
     @property
     def known(self) -> np.ndarray:
         """Whether each word is a real word (in the pronouncing dictionary)."""
-        return self._known.data[:self._known.size]
+        return self._known.values
 
     def of_text(self, text: str) -> int:
         found = self._by_text.get(text)
