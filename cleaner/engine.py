@@ -145,14 +145,14 @@ class Cleaner:
         matches: list[tuple[Match, Segment]] = []
         make_doc = self._nlp.make_doc
         regexes = self._matchers.active_regexes(text) if self._matchers.regexes else []
+        by_segment = self._matchers.in_segments(text, segments, regexes) if regexes else None
         for s_index, seg in enumerate(segments):
             for cs, ce in sentence_chunks(text, seg.start, seg.end):
                 doc = make_doc(text[cs:ce])
                 chunks.append((cs, doc, s_index))
                 matches.extend((m, seg) for m in self._matchers.in_doc(doc, cs))
-            if regexes:
-                matches.extend((m, seg) for m in
-                               self._matchers.in_segment(text, seg.start, seg.end, regexes))
+            if by_segment:
+                matches.extend((m, seg) for m in by_segment[s_index])
         return chunks, matches
 
     def _check_context(self, candidates: list[_Candidate], doc: _Document,

@@ -9,7 +9,9 @@ Regexes are skipped where they cannot match (``regex_prefilter``): ``active_rege
 keeps, for one document, the regexes one of whose required literals occurs in it (and all
 those without literals), and ``in_segment`` skips a regex on a segment that lacks every
 literal the regex must read within the segment; a rule with ``needs: repeated-word`` is
-searched only where a word repeats (``repeats``). None of this changes any match.
+searched only where a word repeats (``repeats``). ``in_segments`` searches a run of lines
+in one call with each regex that cannot read a line break (``regex_lines``): per line,
+the engine's start-up cost was most of a short rule's cost. None of this changes any match.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import regex
 
 from .errors import CleanerError
 from .model import Rule
+from .regex_lines import line_breaks_read
 from .regex_prefilter import fold, required_literals
 from .repeats import repeat_windows
 
@@ -40,6 +43,32 @@ def _literals(pattern: Any, **options: Any) -> tuple[frozenset[str] | None, bool
         return None, False
     ignorecase = bool(flags & regex.IGNORECASE)
     return required_literals(pattern.pattern, ignorecase, **options), ignorecase
+
+
+def _breaks_read(pattern: Any) -> frozenset[str] | None:
+    flags = getattr(pattern, "flags", None)
+    if not isinstance(getattr(pattern, "pattern", None), str) or flags is None \
+            or flags & ~_PREFILTER_FLAGS or (flags & regex.VERSION1):
+        return None
+    return line_breaks_read(pattern.pattern, flags)
+
+
+def _by_rule(match: Match) -> int:
+    return match.rule
+
+
+def _line_runs(text: str, segments: Sequence[Any]) -> list[tuple[int, int]]:
+    """(first, last) segment numbers of each run of segments that only line breaks (one or
+    more) separate."""
+    runs = []
+    first = 0
+    for k in range(1, len(segments)):
+        gap = text[segments[k - 1].end:segments[k].start]
+        if not gap or gap.strip("\r\n"):
+            runs.append((first, k - 1))
+            first = k
+    runs.append((first, len(segments) - 1))
+    return runs
 
 
 def _common_part(literals: frozenset[str]) -> str | None:
@@ -125,6 +154,9 @@ class Matchers:
             literals, folded = _literals(pattern, lookbehind=False, min_length=1)
             if literals is not None and len(literals) <= SEGMENT_LITERALS_MAX:
                 self._segment_literals[index] = (tuple(sorted(literals, key=len)), folded)
+        # Per regex: the line-break characters it can read (None: unknown), to tell whether a
+        # run of lines may be searched in one call (``regex_lines``).
+        self._breaks = {index: _breaks_read(pattern) for index, pattern in self.regexes}
         self._folded: tuple[str, str | None] = ("", "")  # (text, its fold if offsets agree)
         self.has_phrases = len(self.lower) > 0 or len(self.exact) > 0
         self.has_tokens = len(self.tokens) > 0
@@ -172,6 +204,69 @@ class Matchers:
             # fold maps each character to one or more, so equal lengths mean equal offsets
             self._folded = (text, folded if len(folded) == len(text) else None)
         return self._folded[1]
+
+    def in_segments(self, text: str, segments: Sequence[Any],
+                    regexes: Sequence[tuple[int, Any]] | None = None) -> list[list[Match]]:
+        """Regex matches within each of ``segments`` (objects with ``start`` and ``end``, in
+        text order): the same matches, in the same order, as ``in_segment`` on each.
+
+        Lines that only line breaks separate are searched in one call by each regex that
+        cannot read those breaks (see ``regex_lines``); the others, line by line.
+        """
+        found: list[list[Match]] = [[] for _ in segments]
+        if not segments:
+            return found
+        runs = _line_runs(text, segments)
+        has_cr = "\r" in text
+        one_by_one = []
+        for index, pattern in (self.regexes if regexes is None else regexes):
+            breaks = self._breaks[index]
+            if breaks is None or "\n" in breaks or (has_cr and "\r" in breaks) \
+                    or self.rules[index].needs == "repeated-word":
+                one_by_one.append((index, pattern))
+                continue
+            for first, last in runs:
+                try:
+                    self._search_run(text, segments, first, last, index, pattern, found)
+                except TimeoutError:  # line by line, so the error names the line
+                    for hits in found:
+                        hits[:] = [m for m in hits if m.rule != index]
+                    one_by_one.append((index, pattern))
+                    break
+        if one_by_one:
+            for k, seg in enumerate(segments):
+                found[k].extend(self.in_segment(text, seg.start, seg.end, one_by_one))
+            for hits in found:  # rule order, as a search line by line gives them
+                hits.sort(key=_by_rule)
+        return found
+
+    def _search_run(self, text: str, segments: Sequence[Any], first: int, last: int,
+                    index: int, pattern: Any, found: list[list[Match]]) -> None:
+        """Search segments ``first`` to ``last`` (separated by line breaks only) at once."""
+        start, end = segments[first].start, segments[last].end
+        check = self._segment_literals.get(index)
+        if check is not None:
+            literals, case_insensitive = check
+            haystack = self._folded_text(text) if case_insensitive else text
+            if haystack is None:
+                haystack, start_at = fold(text[start:end]), 0
+            else:
+                start_at = start
+            if not any(haystack.find(lit, start_at, start_at + end - start) >= 0
+                       for lit in literals):
+                return
+        k = first
+        hits: list[tuple[int, Match]] = []
+        for m in pattern.finditer(text, start, end,
+                                  timeout=REGEX_TIMEOUT * (last - first + 1)):
+            a, b = m.span()
+            while k < last and a > segments[k].end:
+                k += 1
+            if segments[k].start <= a and b <= segments[k].end:
+                hits.append((k, Match(index, a, b, m)))
+            # else: an empty match between two lines, which no line's search reaches
+        for k, match in hits:
+            found[k].append(match)
 
     def in_segment(self, text: str, start: int, end: int,
                    regexes: Sequence[tuple[int, Any]] | None = None) -> Iterator[Match]:

@@ -1,0 +1,120 @@
+"""Searching a run of lines in one call finds exactly what a search line by line finds."""
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+import pytest
+import regex
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from cleaner.matching import Matchers, _line_runs
+from cleaner.nlp import pattern_pipeline, pipeline
+from cleaner.packs import load_packs, shipped_pack_paths
+from cleaner.regex_lines import line_breaks_read
+from cleaner.segments import Segment, line_segments, subtract
+from tests.test_regex_prefilter import SETTINGS, _compile, _patterns
+
+@functools.cache
+def _shipped(full_id: str):
+    return next(r for p in load_packs(list(shipped_pack_paths())) for r in p.rules
+                if r.full_id == full_id)
+
+
+LINE_ALPHABET = "abkKsSiI \t,.\u0130\u212a"
+
+
+def _matchers(patterns: list) -> Matchers:
+    """Matchers over regex rules made from compiled ``patterns`` (no pack needed)."""
+    rules = [SimpleNamespace(kind="regex", patterns=(p,), needs=None, source=None, line=None,
+                             full_id=f"t.r{k}") for k, p in enumerate(patterns)]
+    return Matchers(rules, pipeline(), pattern_pipeline())  # type: ignore[arg-type]
+
+
+def _line_by_line(matchers: Matchers, text: str, segments) -> list[list[tuple]]:
+    return [[(m.rule, m.start, m.end) for m in matchers.in_segment(text, s.start, s.end)]
+            for s in segments]
+
+
+def _at_once(matchers: Matchers, text: str, segments) -> list[list[tuple]]:
+    return [[(m.rule, m.start, m.end) for m in hits]
+            for hits in matchers.in_segments(text, segments)]
+
+
+lines = st.lists(st.text(alphabet=LINE_ALPHABET, max_size=12), min_size=1, max_size=5)
+breaks = st.sampled_from(["\n", "\r\n", "\n\n", "\r", "\n \n"])
+
+
+@SETTINGS
+@given(_patterns(), st.sampled_from([0, regex.IGNORECASE, regex.DOTALL, regex.MULTILINE]),
+       lines, breaks, st.booleans())
+def test_runs_find_what_lines_find(pattern, flags, parts, newline, cut):
+    """Over generated patterns (lookarounds, anchors, classes, empty matches) and texts of
+    several lines, with line breaks of every kind and segments cut by a pragma-like region,
+    the matches per segment are the same, in the same order."""
+    compiled = _compile(pattern, flags)
+    assume(compiled is not None)
+    text = newline.join(parts)
+    segments = line_segments(text)
+    if cut and len(text) > 4:
+        segments = subtract(segments, [(2, 4)])
+    assume(segments)
+    matchers = _matchers([compiled, regex.compile(r"[a-z]+", regex.VERSION0)])
+    try:
+        expected = _line_by_line(matchers, text, segments)
+    except Exception:  # a timeout is not what this test is about
+        assume(False)
+    assert _at_once(matchers, text, segments) == expected
+
+
+@pytest.mark.parametrize("pattern, reads", [
+    (r"(?<=\S)[ ]{2,}(?=\S)", ""),
+    (r"\bword\b", ""),
+    (r"[^\W\d_]+", ""),
+    (r"a\s", "\n\r"),
+    (r"a[^b]", "\n\r"),
+    (r"a\W", "\n\r"),
+    (r"a.", "\r"),
+    (r"(?s:a.)", "\n\r"),
+    (r"a(?=[\n])", "\n"),
+    (r"(?<!\s)x", "\n\r"),
+    (r"a[\x00-\x0c]", "\n"),
+])
+def test_line_breaks_read(pattern, reads):
+    assert line_breaks_read(pattern, 0) == frozenset(reads)
+
+
+@pytest.mark.parametrize("pattern", [r"a$", r"a\Z", r"(?m)a$", r"\p{Ll}", r"a{e<=1}",
+                                     r"[[:alpha:]]", r"(?x) a"])
+def test_line_breaks_read_gives_none_when_it_cannot_tell(pattern):
+    assert line_breaks_read(pattern, 0) is None
+
+
+def test_line_runs_split_where_more_than_line_breaks_lie_between():
+    text = "ab\ncd\r\n\r\nef gh\nij"
+    segments = [Segment(0, 2), Segment(3, 5), Segment(9, 11), Segment(12, 14), Segment(15, 17)]
+    assert _line_runs(text, segments) == [(0, 2), (3, 4)]
+
+
+def test_shipped_regexes_over_a_transcript_with_both_line_endings():
+    rules = [r for p in load_packs(list(shipped_pack_paths())) for r in p.rules]
+    matchers = Matchers(rules, pipeline(), pattern_pipeline())
+    examples = [e.text for r in rules if r.kind == "regex" for e in r.examples]
+    for text in ("\n".join(examples), "\r\n".join(examples), "\n\n".join(examples).lower()):
+        segments = line_segments(text)
+        assert _at_once(matchers, text, segments) == _line_by_line(matchers, text, segments)
+    joined = {r.full_id for r, (i, p) in zip(
+        [rules[i] for i, _ in matchers.regexes], matchers.regexes)
+        if matchers._breaks[i] == frozenset()}
+    assert "punctuation.sentence-start" in joined  # the costly no-literal rules join up
+
+
+@SETTINGS
+@given(st.text(alphabet="a. ,;\n\t!", max_size=20), st.integers(0, 20), st.integers(0, 20))
+def test_space_before_punctuation_rewrite_is_the_same_rule(text, pos, endpos):
+    """The shipped rule now ends in "(?!\\S)" instead of "(?:\\s|$)"; the same matches."""
+    old = regex.compile(r"(?<=[^\W_]) +(?=[,;:?!]|\.(?!\.)(?:\s|$))", regex.VERSION0)
+    new = _shipped("punctuation.space-before-punctuation").patterns[0]
+    assert [m.span() for m in new.finditer(text, pos, endpos)] == \
+        [m.span() for m in old.finditer(text, pos, endpos)]
