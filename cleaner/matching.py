@@ -24,7 +24,7 @@ from .errors import CleanerError
 from .model import Rule
 from .regex_lines import line_breaks_read
 from .regex_prefilter import fold, required_literals
-from .repeats import repeat_windows
+from .repeats import repeat_windows, repeat_windows_per_segment
 
 REGEX_TIMEOUT = 2.0  # seconds for one rule over one segment
 SEGMENT_LITERALS_MAX = 16  # more literals than this cost more to look for than they save
@@ -234,8 +234,11 @@ class Matchers:
                     one_by_one.append((index, pattern))
                     break
         if one_by_one:
+            windows = (repeat_windows_per_segment(text, segments) if any(
+                self.rules[i].needs == "repeated-word" for i, _ in one_by_one) else None)
             for k, seg in enumerate(segments):
-                found[k].extend(self.in_segment(text, seg.start, seg.end, one_by_one))
+                found[k].extend(self.in_segment(text, seg.start, seg.end, one_by_one,
+                                                repeats=windows[k] if windows else None))
             for hits in found:  # rule order, as a search line by line gives them
                 hits.sort(key=_by_rule)
         return found
@@ -269,15 +272,16 @@ class Matchers:
             found[k].append(match)
 
     def in_segment(self, text: str, start: int, end: int,
-                   regexes: Sequence[tuple[int, Any]] | None = None) -> Iterator[Match]:
+                   regexes: Sequence[tuple[int, Any]] | None = None, *,
+                   repeats: list[tuple[int, int]] | None = None) -> Iterator[Match]:
         """Regex matches within ``text[start:end]``, each search bounded in time.
 
         ``regexes`` (default: all) is normally ``active_regexes(text)`` for the whole
-        ``text``, computed once per document.
+        ``text``, computed once per document; ``repeats``, the segment's
+        ``repeat_windows`` if they are known.
         """
         segment_fold: str | None = None
         whole_fold: str | None = None
-        repeats: list[tuple[int, int]] | None = None
         for index, pattern in (self.regexes if regexes is None else regexes):
             windows = [(start, end)]
             if self.rules[index].needs == "repeated-word":

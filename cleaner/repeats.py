@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 import regex
 
@@ -57,6 +57,66 @@ def repeat_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
             chains.append([a, b])
     starts, ends = _word_bounds(text, start, end)
     return [(starts[a], min(ends[b] + 1, end)) for a, b in chains]
+
+
+def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[tuple[int, int]]]:
+    """``repeat_windows`` of each of ``segments`` (objects with ``start`` and ``end``, in
+    text order), the same windows, with the words of the whole text read in one pass: per
+    segment, reading them cost about 20 us a line, more than the rules searched in them.
+
+    >>> from types import SimpleNamespace as S
+    >>> t = "the the lab\\nlab work, um, work"
+    >>> [[t[a:b] for a, b in w] for w in repeat_windows_per_segment(t, [S(start=0, end=11),
+    ...                                                               S(start=12, end=30)])]
+    [['the the '], ['work, um, work']]
+    """
+    if not segments:
+        return []
+    letter = _letter_at
+    starts, ends = _word_bounds(text, 0, len(text))
+    if any(letter(text, s.start - 1) and letter(text, s.start) or
+           letter(text, s.end - 1) and letter(text, s.end) for s in segments):
+        # A segment begins or ends inside a word, which it reads as a shorter word.
+        return [repeat_windows(text, s.start, s.end) for s in segments]
+    words = [text[a:b] for a, b in zip(starts, ends)]
+    keys = fold("\0".join(words)).split("\0")
+    segment_of = _segment_of(starts, ends, segments)
+    same = [k for k in range(len(keys) - 1)
+            if keys[k] == keys[k + 1] and segment_of[k] == segment_of[k + 1] >= 0]
+    with_filler = {segment_of[k] for k, key in enumerate(keys) if key[:1] in "uehEUH"
+                   and _FILLER.fullmatch(key.casefold())} - {-1}
+    out: list[list[tuple[int, int]]] = [[] for _ in segments]
+    for n in with_filler:  # "to, um, to": the careful way, word by word
+        out[n] = repeat_windows(text, segments[n].start, segments[n].end)
+    chains: list[list[int]] = []  # [first, last] word numbers of each run of repeats
+    for a in same:
+        if segment_of[a] in with_filler:
+            continue
+        if chains and a <= chains[-1][1]:
+            chains[-1][1] = a + 1
+        else:
+            chains.append([a, a + 1])
+    for a, b in chains:
+        n = segment_of[a]
+        out[n].append((starts[a], min(ends[b] + 1, segments[n].end)))
+    return out
+
+
+def _segment_of(starts: list[int], ends: list[int], segments: Sequence[Any]) -> list[int]:
+    """For each word, the number of the segment it lies in, or -1."""
+    import numpy as np
+
+    seg_start = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
+    seg_end = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
+    word_start = np.asarray(starts, dtype=np.int64)
+    k = np.searchsorted(seg_start, word_start, side="right") - 1
+    inside = (k >= 0) & (np.asarray(ends, dtype=np.int64) <= seg_end[np.maximum(k, 0)])
+    return np.where(inside, k, -1).tolist()
+
+
+def _letter_at(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a letter as ``_LETTER_RUN`` reads one (False outside)."""
+    return 0 <= i < len(text) and _LETTER_RUN.fullmatch(text[i]) is not None
 
 
 @lru_cache(maxsize=1)

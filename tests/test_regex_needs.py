@@ -90,3 +90,19 @@ def test_word_bounds_are_the_letter_runs(text, data):
     found = list(_LETTER_RUN.finditer(text, start, end))
     assert _word_bounds(text, start, end) == ([m.start() for m in found],
                                               [m.end() for m in found])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS + ["\r\n", "\n\n"])),
+                max_size=16), st.lists(st.integers(0, 60), max_size=4))
+def test_windows_of_all_segments_at_once_are_those_of_each(pieces, cuts):
+    """``repeat_windows_per_segment`` (words read once for the whole text) gives each
+    segment the windows ``repeat_windows`` gives it, also where a segment starts or ends
+    inside a word (a pragma region cut there)."""
+    from cleaner.repeats import repeat_windows_per_segment
+    from cleaner.segments import line_segments, subtract
+
+    text = "".join(w + g for w, g in pieces)
+    segments = subtract(line_segments(text), [(c, c + 3) for c in sorted(set(cuts))])
+    assert repeat_windows_per_segment(text, segments) == [
+        repeat_windows(text, s.start, s.end) for s in segments]
