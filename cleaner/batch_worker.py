@@ -11,6 +11,7 @@ Nothing here imports spaCy at import time: a worker process pays for it when it 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -161,6 +162,11 @@ def warm_up(cleaner: Any) -> None:
     except Exception:  # a warm-up must never fail a batch; the first file will say why
         pass
     cleaner._batch_warm = True
+    # What is loaded now lives as long as the process. Frozen, the garbage collector stops
+    # walking its ~100,000 objects on every full collection (in a first pass over new text
+    # those cost a fifth of the cleaning time), and forked workers stop copying the pages
+    # it would touch (the use the gc.freeze documentation gives).
+    gc.freeze()
 
 
 @dataclass(frozen=True)
