@@ -138,6 +138,12 @@ _RULES = [("tion", "SH AH N"), ("sion", "ZH AH N"), ("ough", "AO"), ("igh", "AY"
           ("w", "W"), ("z", "Z")]
 
 
+# The first rule that applies wins: an alternation in rule order picks the same one, in C.
+_MULTI_LETTER = re.compile("|".join(re.escape(sp) for sp, _ in _RULES if len(sp) > 1))
+_MULTI_SOUND = {sp: tuple(so.split()) for sp, so in reversed(_RULES) if len(sp) > 1}
+_SINGLE_SOUND = {sp: tuple(so.split()) for sp, so in reversed(_RULES) if len(sp) == 1}
+
+
 @lru_cache(maxsize=65536)
 def letter_to_sound(word: str) -> tuple[str, ...]:
     """Rough phonemes for a word no dictionary has.
@@ -157,11 +163,10 @@ def letter_to_sound(word: str) -> tuple[str, ...]:
             elif not any(v in word[:-1] for v in "aiou"):
                 out.append("IY")
             break  # otherwise a silent final e ("make")
-        spelled = next(((sp, so) for sp, so in _RULES if len(sp) > 1 and word.startswith(sp, i)),
-                       None)
+        spelled = _MULTI_LETTER.match(word, i)
         if spelled is not None:  # "ch", "ck", "tion", "ee": before single letters
-            out.extend(spelled[1].split())
-            i += len(spelled[0])
+            out.extend(_MULTI_SOUND[spelled.group()])
+            i = spelled.end()
             continue
         if ch == "c":
             soft = i + 1 < n and word[i + 1] in "eiy"
@@ -176,8 +181,8 @@ def letter_to_sound(word: str) -> tuple[str, ...]:
             out.append("Y")
             i += 1
             continue
-        single = next((so for sp, so in _RULES if sp == ch), None)
+        single = _SINGLE_SOUND.get(ch)
         if single is not None:
-            out.extend(single.split())
+            out.extend(single)
         i += 1  # a letter we do not read is skipped
     return tuple(out)

@@ -26,6 +26,7 @@ DISTINCT_ZIPF = 5.0     # a repeated phrase needs a word rarer than this to be a
 CLOSE_SECOND = 0.03     # two terms this close: offer both, apply neither
 APPLY_SCORE = 0.92
 PREFILTER = 0.75        # coarse-key similarity a term needs before it is scored in full
+SHORTLISTS_KEPT = 200_000  # coarse keys whose shortlist is kept (see GlossaryIndex.shortlist)
 
 STOPWORDS = frozenset("""a an the and or but if so as of to in on at by for with from into onto
 about over under than then that this these those there here what which who whom whose when
@@ -167,6 +168,7 @@ class GlossaryIndex:
         for n, f in enumerate(self.forms):
             self._buckets.setdefault(len(f.coarse), []).append(n)
         self._window: dict[int, tuple[list[int], list[bytes]]] = {}
+        self._shortlists: dict[str, list[int]] = {}  # see shortlist
 
     def __len__(self) -> int:
         return len(self.forms)
@@ -190,7 +192,20 @@ class GlossaryIndex:
 
         One ``rapidfuzz.process.cdist`` call per length bucket compares every span with
         every term of a similar length in C, in blocks, instead of span by span in Python.
+        Answers are kept per process (words and short phrases recur from file to file), up
+        to ``SHORTLISTS_KEPT`` keys, then the store starts afresh.
         """
+        kept = self._shortlists
+        distinct = list(dict.fromkeys(coarse_keys))
+        new = [k for k in distinct if k not in kept]
+        if new:
+            if len(kept) + len(new) > SHORTLISTS_KEPT:
+                kept.clear()
+                new = distinct
+            kept.update(zip(new, self._compare(new)))
+        return [kept[k] for k in coarse_keys]
+
+    def _compare(self, coarse_keys: Sequence[str]) -> list[list[int]]:
         import numpy as np
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein

@@ -120,6 +120,11 @@ class WordFacts:
             self._known.append(self._known_word(text))
         return found
 
+    @property
+    def lower_count(self) -> int:
+        """How many distinct lower-case words (ids run from 0 to this)."""
+        return len(self._lower_texts)
+
     def lower_text(self, lower_id: int) -> str:
         return self._lower_texts[lower_id]
 

@@ -1,6 +1,7 @@
 """The sound-alike stage's array shortcuts against the obvious word-by-word loops."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -90,3 +91,46 @@ def test_the_word_table_starts_afresh_between_documents_when_full(monkeypatch):
     assert cleaner.clean(text).edits == first
     assert cleaner._sounds.facts is not table  # ...and the next one starts afresh
     assert first  # the documents have sound-alike edits to compare
+
+
+@functools.cache
+def glossary_index():
+    from cleaner.glossary import load_glossary
+    from cleaner.pronounce import Pronouncer
+    from cleaner.soundalike import GlossaryIndex
+
+    glossary = Path(__file__).resolve().parent.parent / "samples" / "ml-glossary.txt"
+    return GlossaryIndex(load_glossary(glossary), Pronouncer())
+
+
+# Coarse keys near the glossary's (a class changed, one added or dropped) and random ones.
+coarse_keys = st.one_of(
+    st.text(alphabet="aptkfscnlrwh", min_size=1, max_size=14),
+    st.tuples(st.sampled_from([f.coarse for f in glossary_index().forms]),
+              st.integers(0, 20), st.sampled_from(["", "a", "t", "s"]), st.booleans()).map(
+        lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + t[3]:]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(coarse_keys, max_size=30), st.integers(1, 40))
+def test_kept_shortlists_are_those_worked_out_afresh(keys, limit):
+    """Shortlists kept per process (and dropped past the limit) answer as a new
+    comparison does, key for key, in the order asked."""
+    import cleaner.soundalike as soundalike
+
+    index = glossary_index()
+    index._shortlists.clear()  # the index is shared between examples
+    fresh = index._compare(keys)
+    old_limit = soundalike.SHORTLISTS_KEPT
+    soundalike.SHORTLISTS_KEPT = limit
+    try:
+        assert index.shortlist(keys) == fresh
+        assert index.shortlist(list(reversed(keys))) == list(reversed(fresh))
+        assert len(index._shortlists) <= max(limit, len(set(keys)))
+    finally:
+        soundalike.SHORTLISTS_KEPT = old_limit
+
+
+def test_near_keys_have_shortlists():
+    index = glossary_index()
+    assert all(index.shortlist([f.coarse])[0] for f in index.forms if len(f.coarse) >= 3)
