@@ -23,6 +23,8 @@ from .wordtable import WordFacts, Words, document_words, sequence_hash, sequence
 
 TRANSCRIPT_SCORE = 0.78
 MAX_FACTS = 200_000  # distinct written words remembered before the table starts afresh
+MATCHES_KEPT = 100_000  # spans whose closest term is remembered, before starting afresh
+_UNSEEN: Any = object()
 _WORD_GAP = re.compile(r"\S+?[\s-]+")
 
 
@@ -55,6 +57,9 @@ class SoundAlikeStage:
         self._facts: WordFacts | None = None
         self._prefixes: frozenset[str] = frozenset()
         self._telling: dict[str, list[Term]] | None = None  # see _mentions
+        # The closest term to a span (its text and words), kept per process: a phrase said
+        # in one file is often said in the next. GlossaryIndex.best depends on nothing else.
+        self._matches: dict[tuple[str, ...], SoundMatch | None] = {}
 
     @property
     def index(self) -> GlossaryIndex:
@@ -89,7 +94,9 @@ class SoundAlikeStage:
         words = document_words(text, tokens, facts, strings)
         starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
-        matches: dict[str, SoundMatch | None] = {}
+        matches = self._matches
+        if len(matches) > MATCHES_KEPT:
+            matches.clear()
         vouches: dict[str, bool] = {}  # term source -> whether it vouches for this document
 
         def vouched(source: str) -> bool:
@@ -108,6 +115,7 @@ class SoundAlikeStage:
             # judged terms (judge() says no), so only spans with an unknown word are read.
             looked_at = _with_unknown_word(starts, ~facts.known[words.fact])
         picked, shortlists = self._worth_a_look(text, words, looked_at)
+        known = facts.known[words.fact].tolist()  # per word: a real word (in CMUdict)
         for i, n, key in picked:
             start, end = int(words.start[i]), int(words.end[i + n - 1])
             span = text[start:end]
@@ -118,13 +126,14 @@ class SoundAlikeStage:
                           zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
             if n > 1 and _contains_term(span_words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
-            if all(self.pronouncer.known(w) for w in span_words) and not any(
+            if all(known[i:i + n]) and not any(
                     not t.guarded and vouched(t.source)
                     for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
                 continue  # real words, and no term that could take them here: judge says no
-            if span not in matches:
-                matches[span] = index.best(span, span_words, shortlists.get(key, []))
-            match = matches[span]
+            seen = (span, *span_words)
+            match = matches.get(seen, _UNSEEN)
+            if match is _UNSEEN:
+                match = matches[seen] = index.best(span, span_words, shortlists.get(key, []))
             if match is None:
                 continue
             source = match.term.source
@@ -168,8 +177,9 @@ class SoundAlikeStage:
                     if len(k) >= 3]
         shortlists = {k: s for k, s in zip(distinct, self.index.shortlist(distinct)) if s}
         lower_id = facts.lower_id[words.fact]
-        prefix = np.fromiter((facts.letters[f] in self._prefixes for f in fact), dtype=bool,
-                             count=len(fact))
+        prefixes = self._prefixes
+        prefix = facts.derived("term prefix", lambda f: facts.letters[f] in prefixes)[
+            words.fact].tolist()
         letters, by_letters = facts.letters, self.index.by_letters
         picked = []
         for n, first in starts.items():

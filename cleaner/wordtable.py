@@ -78,6 +78,7 @@ class WordFacts:
         self._lower_id = _Column(np.int64)
         self._has_letter = _Column(np.bool_)
         self._known = _Column(np.bool_)
+        self._derived: dict[str, _Column] = {}
 
     def __len__(self) -> int:
         return len(self.text)
@@ -124,6 +125,14 @@ class WordFacts:
     def lower_count(self) -> int:
         """How many distinct lower-case words (ids run from 0 to this)."""
         return len(self._lower_texts)
+
+    def derived(self, name: str, work_out: Callable[[int], bool]) -> np.ndarray:
+        """A yes/no column named ``name``: ``work_out(fact)`` for every word, worked out once
+        per word (the caller keeps ``work_out`` the same for a name)."""
+        column = self._derived.setdefault(name, _Column(np.bool_))
+        for fact in range(column.size, len(self.text)):
+            column.append(work_out(fact))
+        return column.values
 
     def lower_text(self, lower_id: int) -> str:
         return self._lower_texts[lower_id]

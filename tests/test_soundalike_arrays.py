@@ -134,3 +134,38 @@ def test_kept_shortlists_are_those_worked_out_afresh(keys, limit):
 def test_near_keys_have_shortlists():
     index = glossary_index()
     assert all(index.shortlist([f.coarse])[0] for f in index.forms if len(f.coarse) >= 3)
+
+
+def test_what_is_kept_per_process_does_not_change_any_edit(monkeypatch):
+    """A Cleaner that has cleaned other texts first (its word table, shortlists and closest
+    terms kept, and started afresh on the way, the limits set low) edits each text exactly
+    as one that starts with nothing kept."""
+    import cleaner.soundalike as soundalike
+    import cleaner.soundalike_stage as stage
+    from cleaner import Cleaner
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted(
+        [*root.glob("samples/*.txt"), *root.glob("tests/data/negative/*.txt")])]
+    texts += [t.lower() for t in texts[:2]]
+    cleaner = Cleaner(glossaries=[root / "samples" / "ml-glossary.txt"])
+    sounds = cleaner._sounds
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value):
+            pass  # nothing kept, not even within one text
+
+    def from_nothing(text):
+        sounds._facts = None
+        sounds.index._shortlists.clear()
+        return cleaner.clean(text).edits
+
+    sounds._matches = Forgetful()
+    alone = [from_nothing(t) for t in texts]
+    sounds._matches = {}
+    assert any(e.rule.endswith("soundalike") for edits in alone for e in edits)
+    monkeypatch.setattr(stage, "MAX_FACTS", 3000)
+    monkeypatch.setattr(stage, "MATCHES_KEPT", 300)
+    monkeypatch.setattr(soundalike, "SHORTLISTS_KEPT", 2000)
+    for _ in range(2):
+        assert [cleaner.clean(t).edits for t in reversed(texts)] == alone[::-1]
