@@ -91,6 +91,15 @@ class Pronouncer:
                          for p in LETTERS[ch].split())
         return letter_to_sound(word.lower())
 
+    def coarse(self, text: str) -> str:
+        """``coarse_key(self.phrase(text))``, with a short way for a plain dictionary word
+        (most words of a transcript), which the sound-alike stage asks of every new word."""
+        if _PLAIN_WORD.fullmatch(text):
+            found = self.dictionary.get(text.lower())
+            if found is not None:
+                return _coarse_of_entry(found)
+        return coarse_key(self.phrase(text))
+
     def phrase(self, text: str) -> tuple[str, ...]:
         """Phonemes of a written phrase, e.g. ``"PaddlePaddle"`` or ``"cafe too"``."""
         return tuple(p for w in spoken_words(text) for p in self.word(w))
@@ -122,6 +131,15 @@ def _load_cmudict() -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def _parse(phones: str) -> tuple[str, ...]:
     return tuple(p.rstrip("012") for p in phones.split())
+
+
+# A word that spoken_words reads as itself, lower-cased: "model", "Paris".
+_PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
+
+
+def _coarse_of_entry(phones: str) -> str:
+    """``coarse_key(_parse(phones))`` in one pass."""
+    return "".join([_COARSE_CLASS[p.rstrip("012")] for p in phones.split()])
 
 
 # Letter-to-sound rules for words CMUdict lacks: longest spelling first.

@@ -74,9 +74,7 @@ class SoundAlikeStage:
     @property
     def facts(self) -> WordFacts:
         if self._facts is None:
-            phrase = self.pronouncer.phrase
-            self._facts = WordFacts(lambda word: coarse_key(phrase(word)), STOPWORDS,
-                                    self.pronouncer.known)
+            self._facts = WordFacts(self.pronouncer.coarse, STOPWORDS, self.pronouncer.known)
         return self._facts
 
     def active(self, topic_on: Callable[[str], bool]) -> bool:

@@ -510,3 +510,16 @@ def test_variant_spelling_in_context_is_fixed(glossary_cleaner):
 def test_term_as_written_is_left_alone(glossary_cleaner):
     text = "We compared PyTorch, TensorFlow, Caffe2 and PaddlePaddle on a GPU."
     assert glossary_cleaner.clean(text).edits == []
+
+
+_PRONOUNCER = Pronouncer()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"[A-Za-z][a-z]{0,9}", fullmatch=True),
+                 st.text(alphabet="aAbBcCkKpPsSeEiI2'-\u00e9", min_size=1, max_size=8)))
+def test_the_short_way_to_a_word_key_agrees_with_the_long_way(word):
+    """``Pronouncer.coarse`` (a plain dictionary word read straight from its entry) gives
+    what pronouncing the written word and keying the phonemes gives."""
+    p = _PRONOUNCER
+    assert p.coarse(word) == coarse_key(p.phrase(word))
