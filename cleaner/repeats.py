@@ -61,8 +61,10 @@ def repeat_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[tuple[int, int]]]:
     """``repeat_windows`` of each of ``segments`` (objects with ``start`` and ``end``, in
-    text order), the same windows, with the words of the whole text read in one pass: per
-    segment, reading them cost about 20 us a line, more than the rules searched in them.
+    text order): the same windows, found for the whole text at once. Per segment, reading
+    the words cost about 20 us a line, more than the rules searched in the windows; here
+    neighbouring words are compared by a hash of their folded letters in arrays, and only
+    equal hashes are compared as strings.
 
     >>> from types import SimpleNamespace as S
     >>> t = "the the lab\\nlab work, um, work"
@@ -70,53 +72,82 @@ def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[
     ...                                                               S(start=12, end=30)])]
     [['the the '], ['work, um, work']]
     """
+    import numpy as np
+
     if not segments:
         return []
-    letter = _letter_at
-    starts, ends = _word_bounds(text, 0, len(text))
-    if any(letter(text, s.start - 1) and letter(text, s.start) or
-           letter(text, s.end - 1) and letter(text, s.end) for s in segments):
-        # A segment begins or ends inside a word, which it reads as a shorter word.
+    folded = fold(text)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    seg_start = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
+    seg_end = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
+    letter = None
+    if len(folded) == len(text) and not (len(codes) and int(codes.max()) > 0xFFFF):
+        letter = np.concatenate(([False], _letter_table()[codes], [False]))  # 1 + offset
+    if letter is None or (letter[seg_start] & letter[seg_start + 1]).any() or \
+            (letter[seg_end] & letter[seg_end + 1]).any():
+        # Folding changed the offsets ("ß" -> "ss"), a character lies beyond the letter
+        # table, or a segment begins or ends inside a word (which it reads as a shorter
+        # word): segment by segment.
         return [repeat_windows(text, s.start, s.end) for s in segments]
-    words = [text[a:b] for a, b in zip(starts, ends)]
-    keys = fold("\0".join(words)).split("\0")
-    segment_of = _segment_of(starts, ends, segments)
-    same = [k for k in range(len(keys) - 1)
-            if keys[k] == keys[k + 1] and segment_of[k] == segment_of[k + 1] >= 0]
-    with_filler = {segment_of[k] for k, key in enumerate(keys) if key[:1] in "uehEUH"
-                   and _FILLER.fullmatch(key.casefold())} - {-1}
+    edges = np.flatnonzero(np.diff(letter.view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    k = np.searchsorted(seg_start, starts, side="right") - 1  # the segment of each word
+    segment_of = np.where((k >= 0) & (ends <= seg_end[np.maximum(k, 0)]), k, -1)
+    folded_codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hashes = _word_hashes(folded_codes, starts, ends)
+    candidates = np.flatnonzero((hashes[:-1] == hashes[1:]) & (segment_of[:-1] >= 0)
+                                & (segment_of[:-1] == segment_of[1:])
+                                & (ends[:-1] - starts[:-1] == ends[1:] - starts[1:]))
+    same = [k for k, a, b, c, d in zip(candidates.tolist(), starts[candidates].tolist(),
+                                       ends[candidates].tolist(), starts[candidates + 1].tolist(),
+                                       ends[candidates + 1].tolist())
+            if folded[a:b] == folded[c:d]]
+    # Segments with a filler word ("um", "uh", "erm", "hmm"): the words that begin with u,
+    # e or h and end with m, h or r are read as strings.
+    first, last = folded_codes[starts], folded_codes[ends - 1]
+    maybe = np.flatnonzero(((first == 117) | (first == 101) | (first == 104))
+                           & ((last == 109) | (last == 104) | (last == 114)) & (segment_of >= 0))
+    with_filler = {n for n, a, b in zip(segment_of[maybe].tolist(), starts[maybe].tolist(),
+                                        ends[maybe].tolist()) if _FILLER.fullmatch(folded[a:b])}
     out: list[list[tuple[int, int]]] = [[] for _ in segments]
     for n in with_filler:  # "to, um, to": the careful way, word by word
         out[n] = repeat_windows(text, segments[n].start, segments[n].end)
     chains: list[list[int]] = []  # [first, last] word numbers of each run of repeats
-    for a in same:
-        if segment_of[a] in with_filler:
+    segment_ = segment_of[same].tolist()
+    for a, n in zip(same, segment_):
+        if n in with_filler:
             continue
         if chains and a <= chains[-1][1]:
             chains[-1][1] = a + 1
         else:
             chains.append([a, a + 1])
     for a, b in chains:
-        n = segment_of[a]
-        out[n].append((starts[a], min(ends[b] + 1, segments[n].end)))
+        n = int(segment_of[a])
+        out[n].append((int(starts[a]), min(int(ends[b]) + 1, segments[n].end)))
     return out
 
 
-def _segment_of(starts: list[int], ends: list[int], segments: Sequence[Any]) -> list[int]:
-    """For each word, the number of the segment it lies in, or -1."""
+def _word_hashes(codes: Any, starts: Any, ends: Any) -> Any:
+    """A 64-bit hash of each word's characters (``codes[start:end]``), from arrays. Equal
+    words hash alike; the caller compares equal hashes as strings."""
     import numpy as np
 
-    seg_start = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
-    seg_end = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
-    word_start = np.asarray(starts, dtype=np.int64)
-    k = np.searchsorted(seg_start, word_start, side="right") - 1
-    inside = (k >= 0) & (np.asarray(ends, dtype=np.int64) <= seg_end[np.maximum(k, 0)])
-    return np.where(inside, k, -1).tolist()
+    lengths = ends - starts
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    weights = _weights(max(64, 1 << (int(lengths.max()) - 1).bit_length()))
+    first = np.cumsum(lengths) - lengths  # where each word begins among all words' letters
+    place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)  # place in its word
+    letters = codes[np.repeat(starts, lengths) + place].astype(np.uint64)
+    return np.add.reduceat(letters * weights[place], first)
 
 
-def _letter_at(text: str, i: int) -> bool:
-    """Whether ``text[i]`` is a letter as ``_LETTER_RUN`` reads one (False outside)."""
-    return 0 <= i < len(text) and _LETTER_RUN.fullmatch(text[i]) is not None
+@lru_cache(maxsize=8)
+def _weights(size: int) -> Any:
+    """Random odd 64-bit multipliers, one per place in a word (fixed seed)."""
+    import numpy as np
+
+    return np.random.default_rng(0).integers(1, 2**63, size, dtype=np.uint64) | 1
 
 
 @lru_cache(maxsize=1)
