@@ -27,10 +27,13 @@ when it cannot tell.
 ['\\r']
 >>> line_breaks_read(r"end$", 0) is None
 True
+>>> sorted(line_breaks_read(r"[.?!] +\\K[a-z]", 0))  # regex's \\K reads nothing
+[]
 """
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from .regex_prefilter import _c, _parse
@@ -50,6 +53,15 @@ _CATEGORY_READS = {
 }
 
 
+# regex's \K (keep out: the match reported starts here) reads nothing; the standard parser
+# does not know it, so it is dropped before parsing (a backslash pair is kept as it is).
+_KEEP_OUT = re.compile(r"\\[\\K]")
+
+
+def _drop_keep_out(m: re.Match[str]) -> str:
+    return "" if m.group() == "\\K" else m.group()
+
+
 class _Unsupported(Exception):
     """Syntax this reading does not vouch for."""
 
@@ -62,7 +74,7 @@ def line_breaks_read(pattern: str, flags: int) -> frozenset[str] | None:
     if "[:" in pattern or flags & _VERBOSE:  # POSIX classes; verbose layout
         return None
     try:
-        tree = _parse(pattern)
+        tree = _parse(_KEEP_OUT.sub(_drop_keep_out, pattern))
         if tree.state.flags & _VERBOSE:
             return None
         return frozenset(_sequence(tree, bool((flags | tree.state.flags) & _DOTALL)))

@@ -118,3 +118,35 @@ def test_space_before_punctuation_rewrite_is_the_same_rule(text, pos, endpos):
     new = _shipped("punctuation.space-before-punctuation").patterns[0]
     assert [m.span() for m in new.finditer(text, pos, endpos)] == \
         [m.span() for m in old.finditer(text, pos, endpos)]
+
+
+# punctuation.sentence-start as it was: one lookbehind for the sentence end and the spaces.
+OLD_SENTENCE_START = (
+    "(?<=(?:(?<![\\w.'’])[a-z][a-z'’]+(?<!\\b(?:mm|cm|km|kg|mg|ml|lb|lbs|oz|ft|in|sec|s"
+    'ecs|min|mins|hr|hrs|sq|dia|dept|approx|est|vol|no|vs|etc|cf|al|pp|ca|incl|misc|m'
+    'ax|avg|govt|kc|mc|mph|rpm|yr|yrs|mo|wk|pt|qt|gal|tsp|tbsp|ch|fig|eq|ed|eds|op|ci'
+    't|viz|mr|mrs|ms|dr|prof|st|sr|jr|sen|gov|gen|lt|col|capt|sgt|rev|rep|rd|ave|blvd'
+    '|mt|co|corp|inc|ltd|bros|univ|nw|ne|sw|se|jan|feb|mar|apr|jun|jul|aug|sep|sept|o'
+    "ct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))[ \\t]?\\.|[\\w'’][ \\t]?[?!"
+    "]+)[ \\t]+)[a-z](?=[a-z'’]*\\b)(?![a-z]*[A-Z])")
+
+SENTENCE_PIECES = ["it", "works", "then", "we", "go", "mm", "dr", "Dr", "e", "g", "Ph", "D",
+                   "U", "S", "iPhone", "i", "x", "ab", "don't", "it’s", "no", "vs", "Kan"]
+SENTENCE_GAPS = [" ", " ", ". ", " . ", ".  ", ".\t", "? ", "?! ", "! ", " ? ", "... ", ", ",
+                 ") ", "\" ", "' ", "’ ", ".", "\n", "'"]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(SENTENCE_PIECES), st.sampled_from(SENTENCE_GAPS)),
+                max_size=10), st.integers(0, 60) | st.just(0), st.integers(0, 60) | st.just(99))
+def test_sentence_start_rewrite_is_the_same_rule(pieces, pos, endpos):
+    """The shipped rule consumes the sentence's end mark and drops it with \\K; it finds
+    what the one-lookbehind form found, where it found it, in any search that starts where
+    the engine starts one: at the start of a line, a cue or the text after a pragma, never
+    between a sentence's end mark and the next word."""
+    text = "".join(w + gap for w, gap in pieces)
+    assume(pos == 0 or pos > len(text) or text[pos - 1] not in " \t.?!")
+    old = regex.compile(OLD_SENTENCE_START, regex.VERSION0)
+    new = _shipped("punctuation.sentence-start").patterns[0]
+    assert [m.span() for m in new.finditer(text, pos, endpos)] == \
+        [m.span() for m in old.finditer(text, pos, endpos)]
