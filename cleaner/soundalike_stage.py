@@ -16,8 +16,8 @@ import numpy as np
 from .glossary import Term
 from .model import Rule
 from .pronounce import Pronouncer, coarse_key
-from .soundalike import (DISTINCT_ZIPF, MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, judge,
-                         letters, near_repeat, zipf)
+from .soundalike import (DISTINCT_ZIPF, MAX_WORDS, STOPWORDS, GlossaryIndex, SoundMatch, Verdict,
+                         judge, letters, near_repeat, zipf)
 from .tokens import TokenArrays
 from .wordtable import WordFacts, Words, document_words, sequence_hash, sequence_hashes
 
@@ -57,9 +57,11 @@ class SoundAlikeStage:
         self._facts: WordFacts | None = None
         self._prefixes: frozenset[str] = frozenset()
         self._telling: dict[str, list[Term]] | None = None  # see _mentions
-        # The closest term to a span (its text and words), kept per process: a phrase said
-        # in one file is often said in the next. GlossaryIndex.best depends on nothing else.
+        # The closest term to a span (its text and words), and judge's verdict on it, kept
+        # per process: a phrase said in one file is often said in the next. Neither depends
+        # on anything else (the verdict on whether the term's source vouches for the text).
         self._matches: dict[tuple[str, ...], SoundMatch | None] = {}
+        self._verdicts: dict[tuple[tuple[str, ...], bool], Verdict | None] = {}  # judge's
 
     @property
     def index(self) -> GlossaryIndex:
@@ -92,9 +94,10 @@ class SoundAlikeStage:
         words = document_words(text, tokens, facts, strings)
         starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
-        matches = self._matches
+        matches, verdicts = self._matches, self._verdicts
         if len(matches) > MATCHES_KEPT:
             matches.clear()
+            verdicts.clear()
         vouches: dict[str, bool] = {}  # term source -> whether it vouches for this document
 
         def vouched(source: str) -> bool:
@@ -137,7 +140,11 @@ class SoundAlikeStage:
             source = match.term.source
             if source != "glossary" and not vouched(source):
                 continue  # the pack's topic is off: its terms are not listened for
-            verdict = judge(match, span_words, vouched(source), self.pronouncer.known)
+            judged = (seen, vouched(source))
+            verdict = verdicts.get(judged, _UNSEEN)
+            if verdict is _UNSEEN:
+                verdict = verdicts[judged] = judge(match, span_words, judged[1],
+                                                   self.pronouncer.known)
             if verdict is not None:
                 found.append(SoundCandidate(start, end, _rule(match, verdict.apply,
                                                               verdict.confidence), match.score))
