@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Container, Iterator, Sequence
 
@@ -57,6 +58,7 @@ class SoundAlikeStage:
         self._facts: WordFacts | None = None
         self._prefixes: frozenset[str] = frozenset()
         self._telling: dict[str, list[Term]] | None = None  # see _mentions
+        self._telling_forms: set[str] = set()
         # The closest term to a span (its text and words), and judge's verdict on it, kept
         # per process: a phrase said in one file is often said in the next. Neither depends
         # on anything else (the verdict on whether the term's source vouches for the text).
@@ -231,12 +233,11 @@ class SoundAlikeStage:
                                                                      for c in term.text)
                 if coined or cased:
                     self._telling.setdefault(term.text.lower(), []).append(term)
+            self._telling_forms = set(self._telling)
         telling = self._telling
         fact = words.fact.tolist()
-        lowered = [facts.lower[f] for f in fact]
         found: set[str] = set()
-        for i, n in _occurrences(words, lowered, facts.lower_id[words.fact], set(telling),
-                                 facts, range(1, MAX_WORDS + 1)):
+        for i, n in _occurrences(words, facts, self._telling_forms, range(1, MAX_WORDS + 1)):
             written = " ".join(facts.text[f] for f in fact[i:i + n])
             for term in telling[written.lower()]:
                 if written == term.text or not any(known(w) for w in term.text.split()):
@@ -279,7 +280,7 @@ class SoundAlikeStage:
                     # A word inside another known phrase ("Deep" of "Deep Learning") is
                     # accounted for.
                     known = {p.text for p in phrases} | set(self.index.exact)
-                    explained = _covered(words, lowered, lower_id, known, facts)
+                    explained = _covered(words, known, facts)
                 if _word_start(text, start, odd) in explained:
                     continue
                 rule = Rule(pack="transcript", id="soundalike", kind="soundalike", patterns=(),
@@ -346,8 +347,8 @@ def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
             ok &= has_letter[first + k]
         first = first[ok]
         hashes = sequence_hashes(lower_id, first, range(n))
-        distinct, counts = np.unique(hashes, return_counts=True)
-        often = first[np.isin(hashes, distinct[counts >= minimum])].tolist()
+        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        often = first[counts[inverse] >= minimum].tolist()
         ids = lower_id.tolist()
         grams = Counter(tuple(ids[i:i + n]) for i in often)
         for gram, count in sorted(grams.items()):
@@ -360,33 +361,40 @@ def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
     return sorted(found, key=lambda t: t.text)
 
 
-def _occurrences(words: Words, lowered: list[str], lower_id: np.ndarray, phrases: set[str],
-                 facts: WordFacts, sizes: Sequence[int]) -> list[tuple[int, int]]:
+def _occurrences(words: Words, facts: WordFacts, phrases: set[str],
+                 sizes: Sequence[int]) -> list[tuple[int, int]]:
     """(first word, word count) of each run of ``sizes`` words inside one run that reads
     as one of ``phrases`` (lower case, single-spaced). Only runs made wholly of the
     phrases' words (found with arrays) are read in Python."""
-    if any(" " in w for w in lowered):  # then a phrase may split differently: read them all
-        usable = np.ones(len(lowered), dtype=bool)
+    fact = words.fact
+    if facts.derived("has a space", lambda f: " " in facts.lower[f])[fact].any():
+        usable = np.ones(len(fact), dtype=bool)  # a phrase may split differently: read all
     else:
-        vocabulary = [i for p in phrases for i in (facts.lower_ids(p.split(" ")) or ())]
         table = np.zeros(facts.lower_count, dtype=bool)  # by lower-case id: faster than isin
-        table[vocabulary] = True
-        usable = table[lower_id]
+        table[facts.met_lower_ids(_words_of(frozenset(phrases)))] = True
+        usable = table[facts.lower_id[fact]]
     unusable_before = np.concatenate(([0], np.cumsum(~usable)))
+    lower, facts_of = facts.lower, fact.tolist()
     found: list[tuple[int, int]] = []
     for n in sizes:
-        first = np.arange(max(0, len(lowered) - n + 1))
+        first = np.arange(max(0, len(fact) - n + 1))
         first = first[(unusable_before[first + n] == unusable_before[first])
                       & (words.run[first] == words.run[first + n - 1])]
-        found.extend((i, n) for i in first.tolist() if " ".join(lowered[i:i + n]) in phrases)
+        found.extend((i, n) for i in first.tolist()
+                     if " ".join([lower[f] for f in facts_of[i:i + n]]) in phrases)
     return found
 
 
-def _covered(words: Words, lowered: list[str], lower_id: np.ndarray, known: set[str],
-             facts: WordFacts) -> set[int]:
+@lru_cache(maxsize=64)
+def _words_of(phrases: frozenset[str]) -> tuple[str, ...]:
+    """The distinct words of ``phrases``."""
+    return tuple({w for p in phrases for w in p.split(" ")})
+
+
+def _covered(words: Words, known: set[str], facts: WordFacts) -> set[int]:
     """Start offsets of words that are part of an occurrence of a known multi-word phrase."""
     start = words.start.tolist()
-    return {a for i, n in _occurrences(words, lowered, lower_id, known, facts, (2, 3, 4))
+    return {a for i, n in _occurrences(words, facts, known, (2, 3, 4))
             for a in start[i:i + n]}
 
 

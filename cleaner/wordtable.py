@@ -137,6 +137,11 @@ class WordFacts:
     def lower_text(self, lower_id: int) -> str:
         return self._lower_texts[lower_id]
 
+    def met_lower_ids(self, words: Sequence[str]) -> list[int]:
+        """The ids of those lower-case ``words`` that have been met."""
+        get = self._lower_ids.get
+        return [i for i in map(get, words) if i is not None]
+
     def lower_ids(self, words: Sequence[str]) -> list[int] | None:
         """The ids of lower-case words, or None if one was never met (so cannot occur)."""
         found = [self._lower_ids.get(w) for w in words]

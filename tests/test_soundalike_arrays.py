@@ -72,8 +72,7 @@ def test_occurrences_equal_the_word_by_word_search(text, phrases):
     run = words.run.tolist()
     expected = sorted((i, n) for n in range(1, 5) for i in range(len(lowered) - n + 1)
                       if run[i] == run[i + n - 1] and " ".join(lowered[i:i + n]) in phrases)
-    got = _occurrences(words, lowered, facts.lower_id[words.fact], set(phrases), facts,
-                       range(1, 5))
+    got = _occurrences(words, facts, set(phrases), range(1, 5))
     assert sorted(got) == expected
 
 
