@@ -141,8 +141,10 @@ def _run(opts: BatchOptions, jobs: int, settings: Settings, tasks: list[Task],
                 + (f" with {min(jobs, len(todo))} worker processes" if opts.engine == "pool"
                    and todo else " on Dask" if todo else ""))
     previous = _sigterm_as_interrupt()
+    ready = prepared
     try:  # on Ctrl-C or kill (SIGTERM) the engine's exit stops the workers at once
         with _engine(opts, settings, jobs, todo) as engine, display:
+            ready = time.monotonic()
             for item in refused:
                 result = {**item, "status": "failed"}
                 tally.add(result)
@@ -160,10 +162,12 @@ def _run(opts: BatchOptions, jobs: int, settings: Settings, tasks: list[Task],
         _restore_sigterm(previous)
         manifest.flush()
     seconds = time.monotonic() - started
-    # start-up (options, packs, Cleaner, discovery, hashing); then the engine's start to the
-    # last file
+    # start-up (options, packs, Cleaner, discovery, hashing); the engine's start (the
+    # warm-up, which loads the tables the first file would, and the workers' start); then
+    # the first file to the last
     meta["phases"] = {"prepare_seconds": round(prepared - started, 3),
-                      "clean_seconds": round(time.monotonic() - prepared, 3)}
+                      "start_seconds": round(ready - prepared, 3),
+                      "clean_seconds": round(time.monotonic() - ready, 3)}
     print_summary(tally, seconds, opts.out_dir, opts.quiet)
     if opts.report is not None:
         write_report(opts.report, tally, seconds, meta)

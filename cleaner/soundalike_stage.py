@@ -81,6 +81,14 @@ class SoundAlikeStage:
             self._facts = WordFacts(self.pronouncer.coarse, STOPWORDS, self.pronouncer.known)
         return self._facts
 
+    def forget_spans(self) -> None:
+        """Drop what is kept per span (shortlists, closest terms, verdicts), not the word
+        table: a benchmark that cleans one text again measures a first clean this way."""
+        self._matches.clear()
+        self._verdicts.clear()
+        if self._index is not None:
+            self._index._shortlists.clear()
+
     def active(self, topic_on: Callable[[str], bool]) -> bool:
         return bool(self.user_terms) or any(topic_on(source) for source in self.sources)
 

@@ -120,6 +120,9 @@ def test_mirrored_tree_equals_cleaner_clean(pool_run, runner, tmp_path):
     assert {f["rel"] for f in data["files"]} == set(TREE)
     assert data["totals"]["words"] > 5 * 1900
     assert any(r["rule"] == "ml-terms.caffe" and r["applied"] for r in data["rules"])
+    phases = data["phases"]  # start-up, the engine's start (warm-up, workers), the files
+    assert list(phases) == ["prepare_seconds", "start_seconds", "clean_seconds"]
+    assert all(v >= 0 for v in phases.values()) and sum(phases.values()) <= data["seconds"] + 0.1
 
 
 def test_progress_lines_and_summary_when_not_a_terminal(pool_run):
