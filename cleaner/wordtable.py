@@ -66,8 +66,7 @@ class WordFacts:
         self._known_word = known
         self._stopwords = stopwords
         self._by_text: dict[str, int] = {}
-        self._by_orth: dict[int, int] = {}
-        self._kind: dict[int, int] = {}
+        self._by_orth: dict[int, tuple[int, int]] = {}  # ORTH hash -> (kind, fact or -1)
         self._lower_ids: dict[str, int] = {}
         self._lower_texts: list[str] = []
         self.text: list[str] = []
@@ -147,28 +146,23 @@ class WordFacts:
         found = [self._lower_ids.get(w) for w in words]
         return None if None in found else found  # type: ignore[return-value]
 
-    def of_orths(self, orths: np.ndarray, strings: Any) -> np.ndarray:
-        """Fact numbers for an array of spaCy ORTH hashes."""
-        return _per_distinct(orths, self._by_orth, lambda orth: self.of_text(strings[orth]),
-                             np.int64)
-
-    def kinds(self, orths: np.ndarray, strings: Any) -> np.ndarray:
-        """``token_kind`` for an array of spaCy ORTH hashes."""
-        return _per_distinct(orths, self._kind, lambda orth: token_kind(strings[orth]),
-                             np.int8)
-
-
-def _per_distinct(keys: np.ndarray, known: dict[int, int], work_out: Callable[[int], int],
-                  dtype: Any) -> np.ndarray:
-    """``known[key]`` for every key, working out (and keeping) each new one once."""
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    values = []
-    for key in distinct.tolist():
-        value = known.get(key)
-        if value is None:
-            value = known[key] = work_out(key)
-        values.append(value)
-    return np.asarray(values, dtype=dtype)[inverse.reshape(-1)]
+    def kinds_and_facts(self, orths: np.ndarray, strings: Any) -> tuple[np.ndarray, np.ndarray]:
+        """For an array of spaCy ORTH hashes: each token's ``token_kind`` and, for a word,
+        its fact number (-1 for other tokens). One look-up per distinct token; new words
+        are numbered in the order of their hashes."""
+        distinct, inverse = np.unique(orths, return_inverse=True)
+        kinds, facts = [], []
+        info = self._by_orth
+        for orth in distinct.tolist():
+            found = info.get(orth)
+            if found is None:
+                written = strings[orth]
+                kind = token_kind(written)
+                found = info[orth] = (kind, self.of_text(written) if kind == WORD else -1)
+            kinds.append(found[0])
+            facts.append(found[1])
+        at = inverse.reshape(-1)
+        return np.asarray(kinds, dtype=np.int8)[at], np.asarray(facts, dtype=np.int64)[at]
 
 
 _SEED = np.uint64(0xCBF29CE484222325)
@@ -215,10 +209,10 @@ class Words:
 
 def document_words(text: str, tokens: TokenArrays, facts: WordFacts, strings: Any) -> Words:
     """The words of a document (see the module docstring for words and runs)."""
-    orth, start, end, chunk = tokens.orth, tokens.start, tokens.end, tokens.chunk
-    kind = facts.kinds(orth, strings)
+    start, end, chunk = tokens.start, tokens.end, tokens.chunk
+    kind, fact = facts.kinds_and_facts(tokens.orth, strings)
     keep = kind != JOINER
-    orth, start, end, chunk, kind = orth[keep], start[keep], end[keep], chunk[keep], kind[keep]
+    start, end, chunk, kind, fact = start[keep], end[keep], chunk[keep], kind[keep], fact[keep]
     n = len(kind)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -234,7 +228,7 @@ def document_words(text: str, tokens: TokenArrays, facts: WordFacts, strings: An
     end = end.copy()
     if len(clitic):
         np.maximum.at(end, last_word[clitic], end[clitic])
-    fact = facts.of_orths(orth[is_word], strings)
+    fact = fact[is_word]
     word_start, word_end = start[is_word], end[is_word]
     if len(clitic):  # a word that took a clitic is another written word ("it's")
         widened = np.isin(np.nonzero(is_word)[0], last_word[clitic])
