@@ -186,7 +186,11 @@ class SoundAlikeStage:
         flow")."""
         facts = self.facts
         fact = words.fact.tolist()
-        keys = {n: self._coarse_keys(text, words, fact, n, first.tolist())
+        coarse = facts.coarse
+        word_keys = [coarse[f] for f in fact]
+        touching = np.zeros(len(words), dtype=np.int64)  # word pairs that touch, so far
+        touching[1:] = np.cumsum(words.start[1:] == words.end[:-1])
+        keys = {n: self._coarse_keys(text, words, word_keys, touching, n, first)
                 for n, first in starts.items()}
         distinct = [k for k in dict.fromkeys(k for ks in keys.values() for k in ks)
                     if len(k) >= 3]
@@ -206,20 +210,17 @@ class SoundAlikeStage:
                     picked.append((i, n, key))
         return sorted(picked), shortlists
 
-    def _coarse_keys(self, text: str, words: Words, fact: list[int], n: int,
-                     first: list[int]) -> list[str]:
-        """The coarse sound key of each span of ``n`` words: its words' keys joined, unless
-        two of its words touch ("do" "n't"), when the written span is pronounced whole."""
-        coarse = self.facts.coarse
-        wk = [coarse[f] for f in fact]
+    def _coarse_keys(self, text: str, words: Words, word_keys: list[str], touching: np.ndarray,
+                     n: int, first: np.ndarray) -> list[str]:
+        """The coarse sound key of each span of ``n`` words (first words ``first``): its
+        words' keys joined, unless two of its words touch ("do" "n't", counted so far in
+        ``touching``), when the written span is pronounced whole."""
+        rows = first.tolist()
         if n == 1:
-            return [wk[i] for i in first]
-        keys = ["".join(wk[i:i + n]) for i in first]
-        touching = np.zeros(len(words), dtype=np.int64)
-        touching[1:] = np.cumsum(words.start[1:] == words.end[:-1])
-        starts = np.asarray(first, dtype=np.int64)
-        for row in np.nonzero(touching[starts + n - 1] != touching[starts])[0].tolist():
-            i = first[row]
+            return [word_keys[i] for i in rows]
+        keys = ["".join(word_keys[i:i + n]) for i in rows]
+        for row in np.nonzero(touching[first + n - 1] != touching[first])[0].tolist():
+            i = rows[row]
             keys[row] = coarse_key(self.pronouncer.phrase(
                 text[int(words.start[i]):int(words.end[i + n - 1])]))
         return keys
