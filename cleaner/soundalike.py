@@ -195,6 +195,12 @@ class GlossaryIndex:
         Answers are kept per process (words and short phrases recur from file to file), up
         to ``SHORTLISTS_KEPT`` keys, then the store starts afresh.
         """
+        kept = self.kept_shortlists(coarse_keys)
+        return [kept[k] for k in coarse_keys]
+
+    def kept_shortlists(self, coarse_keys: Iterable[str]) -> dict[str, list[int]]:
+        """The shortlists kept so far, with those of ``coarse_keys`` worked out: the same
+        answers as ``shortlist``, as a mapping (the caller must not change it)."""
         kept = self._shortlists
         distinct = list(dict.fromkeys(coarse_keys))
         new = [k for k in distinct if k not in kept]
@@ -203,7 +209,7 @@ class GlossaryIndex:
                 kept.clear()
                 new = distinct
             kept.update(zip(new, self._compare(new)))
-        return [kept[k] for k in coarse_keys]
+        return kept
 
     def _compare(self, coarse_keys: Sequence[str]) -> list[list[int]]:
         import numpy as np

@@ -192,9 +192,8 @@ class SoundAlikeStage:
         touching[1:] = np.cumsum(words.start[1:] == words.end[:-1])
         keys = {n: self._coarse_keys(text, words, word_keys, touching, n, first)
                 for n, first in starts.items()}
-        distinct = [k for k in dict.fromkeys(k for ks in keys.values() for k in ks)
-                    if len(k) >= 3]
-        shortlists = {k: s for k, s in zip(distinct, self.index.shortlist(distinct)) if s}
+        shortlists = self.index.kept_shortlists(k for ks in keys.values() for k in ks
+                                                if len(k) >= 3)
         lower_id = facts.lower_id[words.fact]
         prefixes = self._prefixes
         prefix = facts.derived("term prefix", lambda f: facts.letters[f] in prefixes)[
@@ -202,7 +201,7 @@ class SoundAlikeStage:
         letters, by_letters = facts.letters, self.index.by_letters
         picked = []
         for n, first in starts.items():
-            near = [k in shortlists for k in keys[n]]
+            near = [bool(shortlists.get(k)) for k in keys[n]]
             doubled = (lower_id[first] == lower_id[first + 1]).tolist() if n == 2 else None
             for row, (i, key) in enumerate(zip(first.tolist(), keys[n])):
                 if near[row] or doubled and doubled[row] and len(key) >= 3 or prefix[i] and \
