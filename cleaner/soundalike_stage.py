@@ -64,6 +64,7 @@ class SoundAlikeStage:
         # on anything else (the verdict on whether the term's source vouches for the text).
         self._matches: dict[tuple[str, ...], SoundMatch | None] = {}
         self._verdicts: dict[tuple[tuple[str, ...], bool], Verdict | None] = {}  # judge's
+        self._near_scores: dict[tuple[str, ...], float] = {}  # (phrase, *span words): score
 
     @property
     def index(self) -> GlossaryIndex:
@@ -82,10 +83,12 @@ class SoundAlikeStage:
         return self._facts
 
     def forget_spans(self) -> None:
-        """Drop what is kept per span (shortlists, closest terms, verdicts), not the word
-        table: a benchmark that cleans one text again measures a first clean this way."""
+        """Drop what is kept per span (shortlists, closest terms, verdicts, near-repeat
+        scores), not the word table: a benchmark that cleans one text again measures a first
+        clean this way."""
         self._matches.clear()
         self._verdicts.clear()
+        self._near_scores.clear()
         if self._index is not None:
             self._index._shortlists.clear()
 
@@ -105,9 +108,10 @@ class SoundAlikeStage:
         starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
         matches, verdicts = self._matches, self._verdicts
-        if len(matches) > MATCHES_KEPT:
+        if len(matches) + len(self._near_scores) > MATCHES_KEPT:
             matches.clear()
             verdicts.clear()
+            self._near_scores.clear()
         vouches: dict[str, bool] = {}  # term source -> whether it vouches for this document
 
         def vouched(source: str) -> bool:
@@ -279,7 +283,11 @@ class SoundAlikeStage:
             span_words = [text[a:b] for a, b in
                           zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
             for phrase in candidates:
-                score = near_repeat(span_words, phrase, self.pronouncer)
+                said = (phrase.text, *span_words)
+                score = self._near_scores.get(said)
+                if score is None:
+                    score = self._near_scores[said] = near_repeat(span_words, phrase,
+                                                                  self.pronouncer)
                 if score < TRANSCRIPT_SCORE:
                     continue
                 target = phrase.text.split()

@@ -163,9 +163,9 @@ def test_what_is_kept_per_process_does_not_change_any_edit(monkeypatch):
         sounds.index._shortlists.clear()
         return cleaner.clean(text).edits
 
-    sounds._matches, sounds._verdicts = Forgetful(), Forgetful()
+    sounds._matches, sounds._verdicts, sounds._near_scores = Forgetful(), Forgetful(), Forgetful()
     alone = [from_nothing(t) for t in texts]
-    sounds._matches, sounds._verdicts = {}, {}
+    sounds._matches, sounds._verdicts, sounds._near_scores = {}, {}, {}
     assert any(e.rule.endswith("soundalike") for edits in alone for e in edits)
     monkeypatch.setattr(stage, "MAX_FACTS", 3000)
     monkeypatch.setattr(stage, "MATCHES_KEPT", 300)
