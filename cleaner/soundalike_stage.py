@@ -131,14 +131,15 @@ class SoundAlikeStage:
             looked_at = _with_unknown_word(starts, ~facts.known[words.fact])
         picked, shortlists = self._worth_a_look(text, words, looked_at)
         known = facts.known[words.fact].tolist()  # per word: a real word (in CMUdict)
+        word_start, word_end, fact, written = (words.start.tolist(), words.end.tolist(),
+                                               words.fact.tolist(), facts.text)
         for i, n, key in picked:
-            start, end = int(words.start[i]), int(words.end[i + n - 1])
+            start, end = word_start[i], word_end[i + n - 1]
             span = text[start:end]
             exact = index.exact.get(span.lower())
             if exact is not None and exact.text == span:
                 continue  # already the term, as written
-            span_words = [text[a:b] for a, b in
-                          zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
+            span_words = [written[f] for f in fact[i:i + n]]
             if n > 1 and _contains_term(span_words, index.by_letters):
                 continue  # "AlexNet came": the term is there; the extra word is not it
             if all(known[i:i + n]) and not any(
@@ -270,7 +271,8 @@ class SoundAlikeStage:
             ws = p.text.split()
             for i in range(len(ws)):
                 by_rest.setdefault((len(ws), i, tuple(ws[:i] + ws[i + 1:])), []).append(p)
-        lowered = [facts.lower[f] for f in words.fact.tolist()]
+        fact = words.fact.tolist()
+        lowered = [facts.lower[f] for f in fact]
         explained: set[int] | None = None
         found = []
         for i, n in _near_phrases(starts, phrases, lower_id, facts):
@@ -280,8 +282,7 @@ class SoundAlikeStage:
             if not candidates:
                 continue
             start, end = int(words.start[i]), int(words.end[i + n - 1])
-            span_words = [text[a:b] for a, b in
-                          zip(words.start[i:i + n].tolist(), words.end[i:i + n].tolist())]
+            span_words = [facts.text[f] for f in fact[i:i + n]]
             for phrase in candidates:
                 said = (phrase.text, *span_words)
                 score = self._near_scores.get(said)
