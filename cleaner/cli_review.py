@@ -143,7 +143,7 @@ def _clean_options(target: str, no_config: bool, flag_below: Optional[float],
 def _learn_into(d: Any, source: Any, pack: Path, fmt: Optional[str],
                 confidence: Optional[float] = None) -> None:
     from .api import display_name
-    from .review import learn as learn_decisions
+    from .review_learn import learn as learn_decisions
 
     report = learn_decisions(d, source.raw, source.text, display_name(source.name), pack, fmt,
                              confidence)

@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.review import keep_supported
+from cleaner.review_learn import keep_supported
 from tests.conftest import SAMPLE
 
 DEMO_PACK = """\
@@ -267,5 +267,5 @@ def test_learned_rules_can_suggest_instead_of_fix(runner, demo, tmp_path):
     ("Cafe", "Caffe", "Caffe"), ("Tensor flow", "TensorFlow", "TensorFlow"),
     ("no", "know", "know"), ("ND", "R&D", "R&D")])
 def test_a_capital_that_only_starts_a_sentence_is_not_learned(original, words, learned):
-    from cleaner.review import _positional_capital
+    from cleaner.review_learn import _positional_capital
     assert _positional_capital(original, words) == learned
