@@ -100,7 +100,7 @@ def rules_report(
     from .cli import _guarded
 
     def run() -> int:
-        from .evaluate import format_rules_report, rules_report as report_on
+        from .rules_report import format_rules_report, rules_report as report_on
 
         cleaner, encoding_ = _cleaner(paths, no_config, rules=rules,
                                       no_default_rules=no_default_rules, glossary=glossary,

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.evaluate import (Normalisation, evaluate_text, pair_key,
-                              proposals_before_overlaps, words)
+from cleaner.evaluate import Normalisation, evaluate_text, pair_key, words
+from cleaner.rules_report import proposals_before_overlaps
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "heroes-yuanqing-lin.asr.txt"
@@ -319,9 +319,9 @@ def test_rules_report(runner, tmp_path):
 
 def test_rules_report_without_engine_stages_runs_each_pack_alone(runner, tmp_path,
                                                                   monkeypatch):
-    import cleaner.evaluate as evaluate
+    import cleaner.rules_report as rules_report
 
-    monkeypatch.setattr(evaluate, "proposals_before_overlaps", lambda *a, **k: None)
+    monkeypatch.setattr(rules_report, "proposals_before_overlaps", lambda *a, **k: None)
     pack = write(tmp_path / "frameworks.yaml", COMPETING)
     write(tmp_path / "corpus" / "a.txt", "we used cafe too\n")
     result = runner.invoke(app, ["rules", "report", str(tmp_path / "corpus"),
