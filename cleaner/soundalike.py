@@ -168,7 +168,7 @@ class GlossaryIndex:
         for n, f in enumerate(self.forms):
             self._buckets.setdefault(len(f.coarse), []).append(n)
         self._window: dict[int, tuple[list[int], list[bytes]]] = {}
-        self._shortlists: dict[str, list[int]] = {}  # see shortlist
+        self._shortlists: dict[str, tuple[int, ...]] = {}  # see shortlist
 
     def __len__(self) -> int:
         return len(self.forms)
@@ -187,7 +187,7 @@ class GlossaryIndex:
             found = self._window[length] = (ids, [self.forms[n].coarse.encode() for n in ids])
         return found
 
-    def shortlist(self, coarse_keys: Sequence[str]) -> list[list[int]]:
+    def shortlist(self, coarse_keys: Sequence[str]) -> list[tuple[int, ...]]:
         """For each span's coarse key, the forms worth a closer look (best first).
 
         One ``rapidfuzz.process.cdist`` call per length bucket compares every span with
@@ -198,7 +198,7 @@ class GlossaryIndex:
         kept = self.kept_shortlists(coarse_keys)
         return [kept[k] for k in coarse_keys]
 
-    def kept_shortlists(self, coarse_keys: Iterable[str]) -> dict[str, list[int]]:
+    def kept_shortlists(self, coarse_keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
         """The shortlists kept so far, with those of ``coarse_keys`` worked out: the same
         answers as ``shortlist``, as a mapping (the caller must not change it)."""
         kept = self._shortlists
@@ -211,7 +211,7 @@ class GlossaryIndex:
             kept.update(zip(new, self._compare(new)))
         return kept
 
-    def _compare(self, coarse_keys: Sequence[str]) -> list[list[int]]:
+    def _compare(self, coarse_keys: Sequence[str]) -> list[tuple[int, ...]]:
         import numpy as np
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
@@ -231,7 +231,9 @@ class GlossaryIndex:
                                        score_cutoff=PREFILTER, dtype=np.float32)
                 for r, c in zip(*(a.tolist() for a in np.nonzero(scores))):
                     out[rows[r]].append((float(scores[r, c]), ids[c]))
-        return [[n for _, n in sorted(hits, reverse=True)[:3]] if hits else [] for hits in out]
+        # Tuples, and one shared empty one: most keys have no term near, and these are kept.
+        return [tuple(n for _, n in sorted(hits, reverse=True)[:3]) if hits else ()
+                for hits in out]
 
     @staticmethod
     def _keep(scored: dict[str, SoundMatch], match: SoundMatch) -> None:

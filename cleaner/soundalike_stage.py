@@ -144,12 +144,12 @@ class SoundAlikeStage:
                 continue  # "AlexNet came": the term is there; the extra word is not it
             if all(known[i:i + n]) and not any(
                     not t.guarded and vouched(t.source)
-                    for t in self._candidate_terms(span, span_words, shortlists.get(key, []))):
+                    for t in self._candidate_terms(span, span_words, shortlists.get(key, ()))):
                 continue  # real words, and no term that could take them here: judge says no
             seen = (span, *span_words)
             match = matches.get(seen, _UNSEEN)
             if match is _UNSEEN:
-                match = matches[seen] = index.best(span, span_words, shortlists.get(key, []))
+                match = matches[seen] = index.best(span, span_words, shortlists.get(key, ()))
             if match is None:
                 continue
             source = match.term.source
@@ -167,7 +167,7 @@ class SoundAlikeStage:
         return _best_per_place(found)
 
     def _candidate_terms(self, span: str, words: list[str],
-                         shortlist: list[int]) -> Iterator[Term]:
+                         shortlist: Sequence[int]) -> Iterator[Term]:
         """Every term ``GlossaryIndex.best`` could answer for the span (lazily: the caller
         stops at the first that may take it): its shortlist, the doubled-word terms for a
         doubled word, and a term with the span's letters."""
@@ -183,7 +183,7 @@ class SoundAlikeStage:
 
     def _worth_a_look(self, text: str, words: Words,
                       starts: dict[int, np.ndarray]
-                      ) -> tuple[list[tuple[int, int, str]], dict[str, list[int]]]:
+                      ) -> tuple[list[tuple[int, int, str]], dict[str, tuple[int, ...]]]:
         """(first word, size, coarse key) of the spans that may be a term, in text order,
         and the shortlist of terms for each coarse key that has one. A span may be a term
         when a term sounds near it (one rapidfuzz call per length compares them all), when
