@@ -35,22 +35,28 @@ _PREFILTER_FLAGS = (regex.IGNORECASE | regex.UNICODE | regex.VERSION0 | regex.MU
                     | regex.DOTALL | regex.ASCII)
 
 
-def _literals(pattern: Any, **options: Any) -> tuple[frozenset[str] | None, bool]:
-    """A compiled regex's required literals, and whether they are case-insensitive."""
+def _readable_flags(pattern: Any) -> int | None:
+    """A compiled regex's flags if the standard parser reads its pattern as ``regex`` does
+    (what ``regex_prefilter`` and ``regex_lines`` need), else None."""
     flags = getattr(pattern, "flags", None)
     if not isinstance(getattr(pattern, "pattern", None), str) or flags is None \
             or flags & ~_PREFILTER_FLAGS or (flags & regex.VERSION1):
+        return None
+    return int(flags)
+
+
+def _literals(pattern: Any, **options: Any) -> tuple[frozenset[str] | None, bool]:
+    """A compiled regex's required literals, and whether they are case-insensitive."""
+    flags = _readable_flags(pattern)
+    if flags is None:
         return None, False
     ignorecase = bool(flags & regex.IGNORECASE)
     return required_literals(pattern.pattern, ignorecase, **options), ignorecase
 
 
 def _breaks_read(pattern: Any) -> frozenset[str] | None:
-    flags = getattr(pattern, "flags", None)
-    if not isinstance(getattr(pattern, "pattern", None), str) or flags is None \
-            or flags & ~_PREFILTER_FLAGS or (flags & regex.VERSION1):
-        return None
-    return line_breaks_read(pattern.pattern, flags)
+    flags = _readable_flags(pattern)
+    return None if flags is None else line_breaks_read(pattern.pattern, flags)
 
 
 def _by_rule(match: Match) -> int:
@@ -205,6 +211,21 @@ class Matchers:
             self._folded = (text, folded if len(folded) == len(text) else None)
         return self._folded[1]
 
+    def _has_literal(self, text: str, start: int, end: int, index: int) -> bool:
+        """Whether ``text[start:end]`` has one of the literals regex ``index`` must read
+        there (True for a regex without any)."""
+        check = self._segment_literals.get(index)
+        if check is None:
+            return True
+        literals, case_insensitive = check
+        if not case_insensitive:
+            return any(text.find(lit, start, end) >= 0 for lit in literals)
+        folded = self._folded_text(text)
+        if folded is None:  # folding moved the offsets: fold just this stretch
+            piece = fold(text[start:end])
+            return any(lit in piece for lit in literals)
+        return any(folded.find(lit, start, end) >= 0 for lit in literals)
+
     def in_segments(self, text: str, segments: Sequence[Any],
                     regexes: Sequence[tuple[int, Any]] | None = None) -> list[list[Match]]:
         """Regex matches within each of ``segments`` (objects with ``start`` and ``end``, in
@@ -247,17 +268,8 @@ class Matchers:
                     index: int, pattern: Any, found: list[list[Match]]) -> None:
         """Search segments ``first`` to ``last`` (separated by line breaks only) at once."""
         start, end = segments[first].start, segments[last].end
-        check = self._segment_literals.get(index)
-        if check is not None:
-            literals, case_insensitive = check
-            haystack = self._folded_text(text) if case_insensitive else text
-            if haystack is None:
-                haystack, start_at = fold(text[start:end]), 0
-            else:
-                start_at = start
-            if not any(haystack.find(lit, start_at, start_at + end - start) >= 0
-                       for lit in literals):
-                return
+        if not self._has_literal(text, start, end, index):
+            return
         k = first
         hits: list[tuple[int, Match]] = []
         for m in pattern.finditer(text, start, end,
@@ -280,30 +292,14 @@ class Matchers:
         ``text``, computed once per document; ``repeats``, the segment's
         ``repeat_windows`` if they are known.
         """
-        segment_fold: str | None = None
-        whole_fold: str | None = None
         for index, pattern in (self.regexes if regexes is None else regexes):
             windows = [(start, end)]
             if self.rules[index].needs == "repeated-word":
                 if repeats is None:
                     repeats = repeat_windows(text, start, end)
                 windows = repeats
-            check = self._segment_literals.get(index)
-            if check is not None:
-                literals, case_insensitive = check
-                if not case_insensitive:
-                    found = any(text.find(lit, start, end) >= 0 for lit in literals)
-                else:
-                    if whole_fold is None and segment_fold is None:
-                        whole_fold = self._folded_text(text)
-                        if whole_fold is None:
-                            segment_fold = fold(text[start:end])
-                    if whole_fold is not None:
-                        found = any(whole_fold.find(lit, start, end) >= 0 for lit in literals)
-                    else:
-                        found = any(lit in segment_fold for lit in literals)  # type: ignore[operator]
-                if not found:
-                    continue
+            if not self._has_literal(text, start, end, index):
+                continue
             try:
                 for a, b in windows:
                     for m in pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT):
