@@ -77,20 +77,16 @@ def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[
     if not segments:
         return []
     folded = fold(text)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     seg_start = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
     seg_end = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
-    letter = None
-    if len(folded) == len(text) and not (len(codes) and int(codes.max()) > 0xFFFF):
-        letter = np.concatenate(([False], _letter_table()[codes], [False]))  # 1 + offset
+    letter = _letter_flags(text) if len(folded) == len(text) else None
     if letter is None or (letter[seg_start] & letter[seg_start + 1]).any() or \
             (letter[seg_end] & letter[seg_end + 1]).any():
         # Folding changed the offsets ("ß" -> "ss"), a character lies beyond the letter
         # table, or a segment begins or ends inside a word (which it reads as a shorter
         # word): segment by segment.
         return [repeat_windows(text, s.start, s.end) for s in segments]
-    edges = np.flatnonzero(np.diff(letter.view(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
+    starts, ends = _runs(letter)
     k = np.searchsorted(seg_start, starts, side="right") - 1  # the segment of each word
     segment_of = np.where((k >= 0) & (ends <= seg_end[np.maximum(k, 0)]), k, -1)
     folded_codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -166,13 +162,28 @@ def _letter_table() -> Any:
 def _word_bounds(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Start and end offsets of every run of letters in ``text[start:end]`` (the runs
     ``_LETTER_RUN.findall`` gives, in order), found with arrays, not word by word."""
-    import numpy as np
-
-    piece = text[start:end]
-    codes = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if len(codes) and int(codes.max()) > 0xFFFF:  # beyond the table: read word by word
+    letter = _letter_flags(text[start:end])
+    if letter is None:  # beyond the table: read word by word
         found = list(_LETTER_RUN.finditer(text, start, end))
         return [m.start() for m in found], [m.end() for m in found]
-    letter = _letter_table()[codes]
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], letter, [False])).view(np.int8)))
-    return (edges[0::2] + start).tolist(), (edges[1::2] + start).tolist()
+    starts, ends = _runs(letter)
+    return (starts + start).tolist(), (ends + start).tolist()
+
+
+def _letter_flags(text: str) -> Any:
+    """Whether each character of ``text`` is a letter, padded with False at both ends (so
+    character ``i`` is at ``i + 1``); None for a text with a character beyond the table."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) and int(codes.max()) > 0xFFFF:
+        return None
+    return np.concatenate(([False], _letter_table()[codes], [False]))
+
+
+def _runs(letter: Any) -> tuple[Any, Any]:
+    """Start and end offsets of the runs of letters that ``_letter_flags`` marks."""
+    import numpy as np
+
+    edges = np.flatnonzero(np.diff(letter.view(np.int8)))
+    return edges[0::2], edges[1::2]
