@@ -26,7 +26,7 @@ DISTINCT_ZIPF = 5.0     # a repeated phrase needs a word rarer than this to be a
 CLOSE_SECOND = 0.03     # two terms this close: offer both, apply neither
 APPLY_SCORE = 0.92
 PREFILTER = 0.75        # coarse-key similarity a term needs before it is scored in full
-SHORTLISTS_KEPT = 200_000  # coarse keys whose shortlist is kept (see GlossaryIndex.shortlist)
+SHORTLISTS_KEPT = 200_000  # coarse keys whose shortlist is kept (GlossaryIndex.kept_shortlists)
 
 STOPWORDS = frozenset("""a an the and or but if so as of to in on at by for with from into onto
 about over under than then that this these those there here what which who whom whose when
@@ -168,7 +168,7 @@ class GlossaryIndex:
         for n, f in enumerate(self.forms):
             self._buckets.setdefault(len(f.coarse), []).append(n)
         self._window: dict[int, tuple[list[int], list[bytes]]] = {}
-        self._shortlists: dict[str, tuple[int, ...]] = {}  # see shortlist
+        self._shortlists: dict[str, tuple[int, ...]] = {}  # see kept_shortlists
 
     def __len__(self) -> int:
         return len(self.forms)
@@ -187,20 +187,15 @@ class GlossaryIndex:
             found = self._window[length] = (ids, [self.forms[n].coarse.encode() for n in ids])
         return found
 
-    def shortlist(self, coarse_keys: Sequence[str]) -> list[tuple[int, ...]]:
-        """For each span's coarse key, the forms worth a closer look (best first).
+    def kept_shortlists(self, coarse_keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """For each span's coarse key, the forms worth a closer look (best first), in the
+        mapping of all shortlists kept so far (the caller must not change it).
 
-        One ``rapidfuzz.process.cdist`` call per length bucket compares every span with
+        One ``rapidfuzz.process.cdist`` call per length bucket compares every new key with
         every term of a similar length in C, in blocks, instead of span by span in Python.
         Answers are kept per process (words and short phrases recur from file to file), up
         to ``SHORTLISTS_KEPT`` keys, then the store starts afresh.
         """
-        kept = self.kept_shortlists(coarse_keys)
-        return [kept[k] for k in coarse_keys]
-
-    def kept_shortlists(self, coarse_keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
-        """The shortlists kept so far, with those of ``coarse_keys`` worked out: the same
-        answers as ``shortlist``, as a mapping (the caller must not change it)."""
         kept = self._shortlists
         distinct = list(dict.fromkeys(coarse_keys))
         new = [k for k in distinct if k not in kept]
@@ -210,6 +205,9 @@ class GlossaryIndex:
                 new = distinct
             kept.update(zip(new, self._compare(new)))
         return kept
+
+    def forget_shortlists(self) -> None:
+        self._shortlists.clear()
 
     def _compare(self, coarse_keys: Sequence[str]) -> list[tuple[int, ...]]:
         import numpy as np

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Any, Callable, Container, Iterator, Sequence
+from typing import Any, Callable, Collection, Container, Iterator, Sequence
 
 import numpy as np
 
@@ -58,7 +58,6 @@ class SoundAlikeStage:
         self._facts: WordFacts | None = None
         self._prefixes: frozenset[str] = frozenset()
         self._telling: dict[str, list[Term]] | None = None  # see _mentions
-        self._telling_forms: set[str] = set()
         # The closest term to a span (its text and words), and judge's verdict on it, kept
         # per process: a phrase said in one file is often said in the next. Neither depends
         # on anything else (the verdict on whether the term's source vouches for the text).
@@ -86,11 +85,14 @@ class SoundAlikeStage:
         """Drop what is kept per span (shortlists, closest terms, verdicts, near-repeat
         scores), not the word table: a benchmark that cleans one text again measures a first
         clean this way."""
+        self._forget_span_answers()
+        if self._index is not None:
+            self._index.forget_shortlists()
+
+    def _forget_span_answers(self) -> None:
         self._matches.clear()
         self._verdicts.clear()
         self._near_scores.clear()
-        if self._index is not None:
-            self._index._shortlists.clear()
 
     def active(self, topic_on: Callable[[str], bool]) -> bool:
         return bool(self.user_terms) or any(topic_on(source) for source in self.sources)
@@ -107,11 +109,9 @@ class SoundAlikeStage:
         words = document_words(text, tokens, facts, strings)
         starts = _span_starts(words, facts.stop[words.fact])
         found: list[SoundCandidate] = []
+        if len(self._matches) + len(self._near_scores) > MATCHES_KEPT:
+            self._forget_span_answers()
         matches, verdicts = self._matches, self._verdicts
-        if len(matches) + len(self._near_scores) > MATCHES_KEPT:
-            matches.clear()
-            verdicts.clear()
-            self._near_scores.clear()
         vouches: dict[str, bool] = {}  # term source -> whether it vouches for this document
 
         def vouched(source: str) -> bool:
@@ -246,11 +246,10 @@ class SoundAlikeStage:
                                                                      for c in term.text)
                 if coined or cased:
                     self._telling.setdefault(term.text.lower(), []).append(term)
-            self._telling_forms = set(self._telling)
         telling = self._telling
         fact = words.fact.tolist()
         found: set[str] = set()
-        for i, n in _occurrences(words, facts, self._telling_forms, range(1, MAX_WORDS + 1)):
+        for i, n in _occurrences(words, facts, telling.keys(), range(1, MAX_WORDS + 1)):
             written = " ".join(facts.text[f] for f in fact[i:i + n])
             for term in telling[written.lower()]:
                 if written == term.text or not any(known(w) for w in term.text.split()):
@@ -378,7 +377,7 @@ def _repeated(facts: WordFacts, words: Words, lower_id: np.ndarray,
     return sorted(found, key=lambda t: t.text)
 
 
-def _occurrences(words: Words, facts: WordFacts, phrases: set[str],
+def _occurrences(words: Words, facts: WordFacts, phrases: Collection[str],
                  sizes: Sequence[int]) -> list[tuple[int, int]]:
     """(first word, word count) of each run of ``sizes`` words inside one run that reads
     as one of ``phrases`` (lower case, single-spaced). Only runs made wholly of the
