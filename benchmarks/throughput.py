@@ -23,6 +23,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,24 +57,31 @@ def timed_stages(cleaner: Cleaner, spent: dict[str, float]) -> None:
         setattr(cleaner, method, timed)
 
 
+def new_cleaner(glossary: bool) -> Cleaner:
+    return Cleaner(glossaries=[ROOT / "samples" / "ml-glossary.txt"] if glossary else [])
+
+
+def sentence_texts(texts: list[str]) -> list[str]:
+    """The sentence chunks the cleaner tokenises, as strings."""
+    return [t[a:b] for t in texts for s in line_segments(t) for a, b in
+            sentence_chunks(t, s.start, s.end)]
+
+
+def seconds(work: Callable[[str], object], items: list[str]) -> float:
+    t0 = time.perf_counter()
+    for item in items:
+        work(item)
+    return time.perf_counter() - t0
+
+
 def first_pass(args: list[str], glossary: bool) -> tuple[float, float]:
     """(bare tokenisation, first clean pass) in seconds, in this (new) process."""
     texts = corpus(args)
-    cleaner = Cleaner(glossaries=[ROOT / "samples" / "ml-glossary.txt"] if glossary else [])
+    cleaner = new_cleaner(glossary)
     warm_up(cleaner)  # as a batch worker does: loads the lazy tables, then gc.freeze()
-    nlp = pipeline()
-    chunks = [t[a:b] for t in texts for s in line_segments(t) for a, b in
-              sentence_chunks(t, s.start, s.end)]
-    bare = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for c in chunks:
-            nlp.make_doc(c)
-        bare.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for t in texts:
-        cleaner.clean(t)
-    return statistics.median(bare), time.perf_counter() - t0
+    make_doc, chunks = pipeline().make_doc, sentence_texts(texts)
+    bare = statistics.median(seconds(make_doc, chunks) for _ in range(3))
+    return bare, seconds(cleaner.clean, texts)
 
 
 def main() -> None:
@@ -83,27 +91,18 @@ def main() -> None:
     texts = corpus(paths_args)
     words = sum(len(t.split()) for t in texts)
     t0 = time.perf_counter()
-    cleaner = Cleaner(glossaries=[ROOT / "samples" / "ml-glossary.txt"] if glossary else [])
+    cleaner = new_cleaner(glossary)
     build = time.perf_counter() - t0
     warm_up(cleaner)
-    nlp = pipeline()
-    chunks = [t[a:b] for t in texts for s in line_segments(t) for a, b in
-              sentence_chunks(t, s.start, s.end)]
+    make_doc, chunks = pipeline().make_doc, sentence_texts(texts)
     spent: dict[str, float] = defaultdict(float)
     timed_stages(cleaner, spent)
     runs: dict[str, list[float]] = defaultdict(list)
-    for t in texts:  # warm caches equally for both
-        cleaner.clean(t)
+    seconds(cleaner.clean, texts)  # warm caches equally for both
     for _ in range(7):
-        t0 = time.perf_counter()
-        for c in chunks:
-            nlp.make_doc(c)
-        runs["tokenise"].append(time.perf_counter() - t0)
+        runs["tokenise"].append(seconds(make_doc, chunks))
         spent.clear()
-        t0 = time.perf_counter()
-        for t in texts:
-            cleaner.clean(t)
-        runs["clean"].append(time.perf_counter() - t0)
+        runs["clean"].append(seconds(cleaner.clean, texts))
         for name in STAGES:
             runs[name].append(spent[name])
     bare, full = statistics.median(runs["tokenise"]), statistics.median(runs["clean"])
