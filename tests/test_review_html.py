@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.cli import app
 from cleaner.model import Edit
 from cleaner.review import (build_decisions, decision_lines, export_parts, parse_decisions,
                             render_decisions)
 from cleaner.review_html import render_review_html
-from tests.test_review import EXPECTED, PACK, TEXT
+from tests.test_review import EXPECTED, PACK, TEXT, cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,13 +29,6 @@ EVIL_MESSAGE = "</script><script>window.pwned = 3</script> & <b>bold</b>"
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def cli(runner: CliRunner, *args: object, input: str | None = None):
-    result = runner.invoke(app, [str(a) for a in args], input=input)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        f"uncaught {type(result.exception).__name__}: {result.exception}")
-    return result
 
 
 def evil_page() -> str:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cleaner.cli import app
 from cleaner.review_learn import keep_supported
 from tests.conftest import SAMPLE
+from tests.test_review import cli
 
 DEMO_PACK = """\
 pack: demo
@@ -34,13 +34,6 @@ WORD_PHRASE = re.compile(r"[A-Za-z][A-Za-z' -]*")
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def cli(runner: CliRunner, *args: object, input: str | None = None):
-    result = runner.invoke(app, [str(a) for a in args], input=input)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        f"uncaught {type(result.exception).__name__}: {result.exception}")
-    return result
 
 
 def edits_of(path: Path) -> list[dict]:
