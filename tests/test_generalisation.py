@@ -67,3 +67,26 @@ def test_a_user_glossary_does_not_vouch_for_an_unrelated_text(glossary_cleaner, 
     assert [e.original for e in sound if e.action == "applied"] == []
     assert [e.original for e in sound if all(known(w) for w in re.findall(r"[\w']+",
                                                                           e.original))] == []
+
+
+POSITIVE = sorted((ROOT / "tests" / "data" / "positive").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", POSITIVE, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", ["written", "lower-no-punctuation"])
+def test_terms_said_right_keep_their_words(glossary_cleaner, path, form):
+    """In-field transcripts whose terms were recognised right (tests/data/positive/: a
+    reading group, a startup pitch, a podcast, a lecture): written, no term rule touches
+    them; lower-cased without punctuation, a term may get its case back ("pytorch" ->
+    PyTorch), never other words ("loss function" and "Caffe" stay as they are)."""
+    text = path.read_text(encoding="utf-8")
+    if form != "written":
+        text = _as_asr(text)
+    changed = [(e.original, e.replacement, e.rule) for e in glossary_cleaner.clean(text).applied
+               if e.rule.startswith(("ml-terms", "glossary", "transcript"))
+               and (form == "written" or e.original.lower() != e.replacement.lower())]
+    assert changed == []
+
+
+def test_there_are_positive_texts():
+    assert len(POSITIVE) >= 4
