@@ -49,22 +49,28 @@ def repeat_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pairs.sort()
     if not pairs:
         return []
-    chains: list[list[int]] = []  # [first, last] word numbers of each run of repeats
+    starts, ends = _word_bounds(text, start, end)
+    return [(starts[a], min(ends[b] + 1, end)) for a, b in _chains(pairs)]
+
+
+def _chains(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """[first, last] word numbers of each run of repeats, from sorted pairs of words that
+    read the same."""
+    chains: list[list[int]] = []
     for a, b in pairs:
         if chains and a <= chains[-1][1]:
             chains[-1][1] = max(chains[-1][1], b)
         else:
             chains.append([a, b])
-    starts, ends = _word_bounds(text, start, end)
-    return [(starts[a], min(ends[b] + 1, end)) for a, b in chains]
+    return chains
 
 
 def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[tuple[int, int]]]:
     """``repeat_windows`` of each of ``segments`` (objects with ``start`` and ``end``, in
     text order): the same windows, found for the whole text at once. Per segment, reading
     the words cost about 20 us a line, more than the rules searched in the windows; here
-    neighbouring words are compared by a hash of their folded letters in arrays, and only
-    equal hashes are compared as strings.
+    neighbouring words are compared in arrays by length and by their first, second and last
+    folded letters, and only pairs alike in all four are compared as strings.
 
     >>> from types import SimpleNamespace as S
     >>> t = "the the lab\\nlab work, um, work"
@@ -90,60 +96,36 @@ def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[
     k = np.searchsorted(seg_start, starts, side="right") - 1  # the segment of each word
     segment_of = np.where((k >= 0) & (ends <= seg_end[np.maximum(k, 0)]), k, -1)
     folded_codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    hashes = _word_hashes(folded_codes, starts, ends)
-    candidates = np.flatnonzero((hashes[:-1] == hashes[1:]) & (segment_of[:-1] >= 0)
-                                & (segment_of[:-1] == segment_of[1:])
-                                & (ends[:-1] - starts[:-1] == ends[1:] - starts[1:]))
-    same = [k for k, a, b, c, d in zip(candidates.tolist(), starts[candidates].tolist(),
-                                       ends[candidates].tolist(), starts[candidates + 1].tolist(),
-                                       ends[candidates + 1].tolist())
-            if folded[a:b] == folded[c:d]]
-    # Segments with a filler word ("um", "uh", "erm", "hmm"): the words that begin with u,
-    # e or h and end with m, h or r are read as strings.
+    in_segment = segment_of >= 0
+    # Fillers ("um", "uh", "erm", "hmm") are read as strings among the words that begin
+    # with u, e or h and end with m, h or r.
     first, last = folded_codes[starts], folded_codes[ends - 1]
     maybe = np.flatnonzero(((first == 117) | (first == 101) | (first == 104))
-                           & ((last == 109) | (last == 104) | (last == 114)) & (segment_of >= 0))
-    with_filler = {n for n, a, b in zip(segment_of[maybe].tolist(), starts[maybe].tolist(),
-                                        ends[maybe].tolist()) if _FILLER.fullmatch(folded[a:b])}
+                           & ((last == 109) | (last == 104) | (last == 114)) & in_segment)
+    filler = np.zeros(len(starts), dtype=bool)
+    filler[[n for n, a, b in zip(maybe.tolist(), starts[maybe].tolist(), ends[maybe].tolist())
+            if _FILLER.fullmatch(folded[a:b])]] = True
+    # A word repeats the word before it, or the last word before it that is no filler
+    # when only fillers come between ("to, um, to"), within one segment.
+    spoken = np.flatnonzero(~filler & in_segment)
+    spoken_gap = np.diff(spoken) > 1
+    left = np.concatenate((np.arange(len(starts) - 1), spoken[:-1][spoken_gap]))
+    right = np.concatenate((np.arange(1, len(starts)), spoken[1:][spoken_gap]))
+    # Pairs of the same length, first, second and last letter are compared as strings.
+    length, second = ends - starts, folded_codes[np.minimum(starts + 1, ends - 1)]
+    candidates = np.flatnonzero((length[left] == length[right]) & (first[left] == first[right])
+                                & (last[left] == last[right]) & (second[left] == second[right])
+                                & in_segment[left] & (segment_of[left] == segment_of[right]))
+    pairs = sorted((a, b) for a, b, p, q, r, t in zip(
+        left[candidates].tolist(), right[candidates].tolist(),
+        starts[left[candidates]].tolist(), ends[left[candidates]].tolist(),
+        starts[right[candidates]].tolist(), ends[right[candidates]].tolist())
+        if folded[p:q] == folded[r:t])
     out: list[list[tuple[int, int]]] = [[] for _ in segments]
-    for n in with_filler:  # "to, um, to": the careful way, word by word
-        out[n] = repeat_windows(text, segments[n].start, segments[n].end)
-    chains: list[list[int]] = []  # [first, last] word numbers of each run of repeats
-    segment_ = segment_of[same].tolist()
-    for a, n in zip(same, segment_):
-        if n in with_filler:
-            continue
-        if chains and a <= chains[-1][1]:
-            chains[-1][1] = a + 1
-        else:
-            chains.append([a, a + 1])
-    for a, b in chains:
+    for a, b in _chains(pairs):  # pairs lie within one segment, so chains do too
         n = int(segment_of[a])
         out[n].append((int(starts[a]), min(int(ends[b]) + 1, segments[n].end)))
     return out
-
-
-def _word_hashes(codes: Any, starts: Any, ends: Any) -> Any:
-    """A 64-bit hash of each word's characters (``codes[start:end]``), from arrays. Equal
-    words hash alike; the caller compares equal hashes as strings."""
-    import numpy as np
-
-    lengths = ends - starts
-    if not len(lengths):
-        return np.zeros(0, dtype=np.uint64)
-    weights = _weights(max(64, 1 << (int(lengths.max()) - 1).bit_length()))
-    first = np.cumsum(lengths) - lengths  # where each word begins among all words' letters
-    place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)  # place in its word
-    letters = codes[np.repeat(starts, lengths) + place].astype(np.uint64)
-    return np.add.reduceat(letters * weights[place], first)
-
-
-@lru_cache(maxsize=8)
-def _weights(size: int) -> Any:
-    """Random odd 64-bit multipliers, one per place in a word (fixed seed)."""
-    import numpy as np
-
-    return np.random.default_rng(0).integers(1, 2**63, size, dtype=np.uint64) | 1
 
 
 @lru_cache(maxsize=1)
