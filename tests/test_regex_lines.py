@@ -150,3 +150,31 @@ def test_sentence_start_rewrite_is_the_same_rule(pieces, pos, endpos):
     new = _shipped("punctuation.sentence-start").patterns[0]
     assert [m.span() for m in new.finditer(text, pos, endpos)] == \
         [m.span() for m in old.finditer(text, pos, endpos)]
+
+
+# The marker rules and punctuation.lowercase-i read "white space but no line break"
+# ([^\S\r\n]) where they read \s, and "[^...\r\n]" where they read "[^...\n]", so that they
+# search runs of lines in one call. Written the old way again, to compare.
+REWRITTEN = ["markers.gap", "markers.sound", "markers.next-to-gap", "punctuation.lowercase-i"]
+MARKER_PIECES = ["i", "I", "think", "am", "i'm", "we", "[", "]", "(", ")", "inaudible",
+                 "INAUDIBLE", "music", "Music", "laughs", "crosstalk", "Lisa", "said", "♪",
+                 "00:01", "la", "x"]
+MARKER_GAPS = [" ", "  ", "\t", "\xa0", "\x0b", "\u2009", "", ", ", "\n", "\r\n", "\n\n", "\r"]
+
+
+def _as_it_was(pattern):
+    source = pattern.pattern.replace(r"[^\S\r\n]", r"\s").replace(r"\r\n]", r"\n]")
+    return regex.compile(source, pattern.flags)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(MARKER_PIECES), st.sampled_from(MARKER_GAPS)),
+                max_size=12))
+def test_rules_without_line_breaks_find_what_they_found_line_by_line(pieces):
+    rules = [_shipped(full_id) for full_id in REWRITTEN]
+    text = "".join(w + gap for w, gap in pieces)
+    segments = line_segments(text)
+    new = _matchers([r.patterns[0] for r in rules])
+    old = _matchers([_as_it_was(r.patterns[0]) for r in rules])
+    assert all(new._breaks[i] == frozenset() for i, _ in new.regexes)  # runs, not lines
+    assert _at_once(new, text, segments) == _line_by_line(old, text, segments)
