@@ -1,7 +1,8 @@
 """Throughput of the default pipeline against bare spaCy tokenisation, in one process.
 
     python benchmarks/throughput.py [--no-glossary] [FILES...]
-                                  (default: samples/ and tests/data/)
+                                  (default: the transcripts in samples/ and
+                                   tests/data/negative/ and positive/)
 
 Prints words/s for (a) `make_doc` over the same sentence chunks the cleaner tokenises and
 (b) `Cleaner.clean` with all shipped packs and the shipped glossary
@@ -38,8 +39,11 @@ STAGES = {"tokenise + phrase and regex matching": "_match",
 
 
 def corpus(args: list[str]) -> list[str]:
+    """The texts of ``args``, or the shipped transcripts and the test transcripts (the
+    glossary, a list of terms, is no transcript)."""
     paths = [Path(a) for a in args] or sorted(
-        [*ROOT.glob("samples/*.txt"), *ROOT.glob("tests/data/**/*.txt")])
+        [*(p for p in ROOT.glob("samples/*.txt") if p.name != "ml-glossary.txt"),
+         *ROOT.glob("tests/data/negative/*.txt"), *ROOT.glob("tests/data/positive/*.txt")])
     return [p.read_text(encoding="utf-8") for p in paths]
 
 
