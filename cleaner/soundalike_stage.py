@@ -271,11 +271,11 @@ class SoundAlikeStage:
             for i in range(len(ws)):
                 by_rest.setdefault((len(ws), i, tuple(ws[:i] + ws[i + 1:])), []).append(p)
         fact = words.fact.tolist()
-        lowered = [facts.lower[f] for f in fact]
+        lower = facts.lower
         explained: set[int] | None = None
         found = []
         for i, n in _near_phrases(starts, phrases, lower_id, facts):
-            low = lowered[i:i + n]
+            low = [lower[f] for f in fact[i:i + n]]
             candidates = [p for k in range(n)
                           for p in by_rest.get((n, k, tuple(low[:k] + low[k + 1:])), ())]
             if not candidates:
