@@ -136,10 +136,11 @@ def _run(opts: BatchOptions, jobs: int, settings: Settings, tasks: list[Task],
             "settings": manifest.settings}
     prepared = time.monotonic()
     display = Display(opts.quiet, len(todo) + len(refused), sum(t.size for t in todo))
+    workers = min(jobs, len(todo))
     display.say(f"cleaner: {len(todo)} of {len(tasks) + len(refused)} files to clean "
                 f"({tally.skipped} up to date, skipped) into {opts.out_dir}"
-                + (f" with {min(jobs, len(todo))} worker processes" if opts.engine == "pool"
-                   and todo else " on Dask" if todo else ""))
+                + (f" with {workers} worker process{'es' if workers > 1 else ''}"
+                   if opts.engine == "pool" and todo else " on Dask" if todo else ""))
     previous = _sigterm_as_interrupt()
     ready = prepared
     try:  # on Ctrl-C or kill (SIGTERM) the engine's exit stops the workers at once
