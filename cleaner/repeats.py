@@ -116,11 +116,11 @@ def repeat_windows_per_segment(text: str, segments: Sequence[Any]) -> list[list[
     candidates = np.flatnonzero((length[left] == length[right]) & (first[left] == first[right])
                                 & (last[left] == last[right]) & (second[left] == second[right])
                                 & in_segment[left] & (segment_of[left] == segment_of[right]))
-    pairs = sorted((a, b) for a, b, p, q, r, t in zip(
+    pairs = sorted((a, b) for a, b, a_start, a_end, b_start, b_end in zip(
         left[candidates].tolist(), right[candidates].tolist(),
         starts[left[candidates]].tolist(), ends[left[candidates]].tolist(),
         starts[right[candidates]].tolist(), ends[right[candidates]].tolist())
-        if folded[p:q] == folded[r:t])
+        if folded[a_start:a_end] == folded[b_start:b_end])
     out: list[list[tuple[int, int]]] = [[] for _ in segments]
     for a, b in _chains(pairs):  # pairs lie within one segment, so chains do too
         n = int(segment_of[a])
