@@ -12,6 +12,7 @@ and applied only when the evidence is strong and the glossary entry allows it.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -320,6 +321,9 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
         return None  # its rule needs context for real words; sound alone cannot supply it
     if real_words and not context_ok:
         return None  # real English words, and nothing says the document is about these terms
+    if len(words) == 1 and _same_stem(words[0], match.term.text) and (
+            real_words or zipf(words[0].lower()) > 0):
+        return None  # another written form of the term's word ("regularizing"): meant, not misheard
     ordinary = all(zipf(w.lower()) >= COMMON_ZIPF for w in words)
     if match.variant:
         # Same letters, other spacing or case: "pytorch", "Paddlepaddle". Real words are
@@ -345,6 +349,21 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
     apply = (match.term.auto and context_ok and not ordinary and not match.alternatives
              and match.score >= APPLY_SCORE)
     return Verdict(apply, 0.85 if apply else round(0.3 + 0.4 * match.score, 2))
+
+
+STEM = 6  # letters a word and a one-word term share at the start to be forms of one word
+
+
+def _same_stem(word: str, term: str) -> bool:
+    """Whether ``word`` and a one-word ``term`` begin with the same ``STEM`` letters or more:
+    "regularizing" and "regularization", "normalisation" and "normalization"; not
+    "deepening" and "deep learning".
+
+    >>> _same_stem("regularizing", "regularization"), _same_stem("Caffe", "cafe")
+    (True, False)
+    """
+    a, b = word.lower(), term.lower()
+    return " " not in b and a != b and len(os.path.commonprefix([a, b])) >= STEM
 
 
 def _first_vowel(phonemes: tuple[str, ...]) -> str:

@@ -523,3 +523,12 @@ def test_the_short_way_to_a_word_key_agrees_with_the_long_way(word):
     what pronouncing the written word and keying the phonemes gives."""
     p = _PRONOUNCER
     assert p.coarse(word) == coarse_key(p.phrase(word))
+
+
+def test_another_form_of_a_terms_word_is_not_a_mishearing(glossary_cleaner):
+    """A lecture about regularization says "regularizing" and means it: a written form of
+    the term's own word (same first six letters or more) is neither fixed nor flagged."""
+    text = ("We train the model with PyTorch and TensorFlow on GPUs. "
+            "Dropout has a small regularizing effect, and weight decay is regularization too.")
+    assert [e.original for e in glossary_cleaner.clean(text).edits
+            if e.rule == "glossary.soundalike"] == []
