@@ -321,9 +321,14 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
         return None  # its rule needs context for real words; sound alone cannot supply it
     if real_words and not context_ok:
         return None  # real English words, and nothing says the document is about these terms
-    if len(words) == 1 and _same_stem(words[0], match.term.text) and (
-            real_words or zipf(words[0].lower()) > 0):
-        return None  # another written form of the term's word ("regularizing"): meant, not misheard
+    # Real written words (CMUdict lacks many: "regularizing", "convolutional") that are the
+    # term's own words, in another form or with some left out, were said that way.
+    written = real_words or all(zipf(w.lower()) > 0 for w in words)
+    if written and len(words) == 1 and _same_stem(words[0], match.term.text):
+        return None  # "regularizing" for regularization
+    term_words = match.term.text.lower().split()
+    if written and len(words) < len(term_words) and all(w.lower() in term_words for w in words):
+        return None  # "convolutional network" for convolutional neural network
     ordinary = all(zipf(w.lower()) >= COMMON_ZIPF for w in words)
     if match.variant:
         # Same letters, other spacing or case: "pytorch", "Paddlepaddle". Real words are

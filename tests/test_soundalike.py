@@ -532,3 +532,11 @@ def test_another_form_of_a_terms_word_is_not_a_mishearing(glossary_cleaner):
             "Dropout has a small regularizing effect, and weight decay is regularization too.")
     assert [e.original for e in glossary_cleaner.clean(text).edits
             if e.rule == "glossary.soundalike"] == []
+
+
+def test_a_term_with_words_left_out_is_not_a_mishearing(glossary_cleaner):
+    """"convolutional network" is how many say "convolutional neural network"."""
+    text = ("We train the model with PyTorch and TensorFlow on GPUs. "
+            "AlexNet was a deep convolutional network trained on two GPUs.")
+    assert [e.original for e in glossary_cleaner.clean(text).edits
+            if e.rule == "glossary.soundalike"] == []
