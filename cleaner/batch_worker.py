@@ -159,6 +159,9 @@ def warm_up(cleaner: Any) -> None:
     a pool forks (the workers share it) rather than inside every worker's first file."""
     try:
         cleaner.clean(WARM_UP, topic=True)
+        sounds = getattr(cleaner, "_sounds", None)
+        if sounds is not None:  # whatever parts of the stage the warm-up text reached
+            sounds.load()
     except Exception:  # a warm-up must never fail a batch; the first file will say why
         pass
     cleaner._batch_warm = True

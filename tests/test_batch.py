@@ -459,3 +459,20 @@ def test_dask_engine_writes_what_the_pool_writes(pool_run, tmp_path):
     assert data["engine"] == "dask" and data["totals"]["ok"] == len(TREE)
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["settings"] == json.loads((pool_out / MANIFEST).read_text())["settings"]
+
+
+def test_warm_up_loads_the_sound_alike_tables_whatever_the_rules_reach(monkeypatch):
+    """A batch forks its workers after the warm-up, so what the first file would load must
+    be loaded then, even when the warm-up text reaches no judgement (here a glossary whose
+    one term nothing in it sounds like): the index, the word table, the word frequencies."""
+    import cleaner.soundalike_stage as stage
+    from cleaner import Cleaner
+    from cleaner.batch_worker import warm_up
+
+    asked: list[str] = []
+    monkeypatch.setattr(stage, "zipf", lambda word: asked.append(word) or 5.0)
+    monkeypatch.setattr("gc.freeze", lambda: None)  # leave this test process's GC alone
+    cleaner = Cleaner(default_rules=False, glossaries=[ROOT / "tests/data/glossary/tiny.txt"])
+    warm_up(cleaner)
+    assert cleaner._sounds._index is not None and cleaner._sounds._facts is not None
+    assert asked
