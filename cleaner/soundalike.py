@@ -321,14 +321,14 @@ def judge(match: SoundMatch, words: Sequence[str], context_ok: bool,
         return None  # its rule needs context for real words; sound alone cannot supply it
     if real_words and not context_ok:
         return None  # real English words, and nothing says the document is about these terms
-    # Real written words (CMUdict lacks many: "regularizing", "convolutional") that are the
-    # term's own words, in another form or with some left out, were said that way.
-    written = real_words or all(zipf(w.lower()) > 0 for w in words)
-    if written and len(words) == 1 and _same_stem(words[0], match.term.text):
-        return None  # "regularizing" for regularization
+    # The term's own words, in another form ("regularizing" for regularization) or with some
+    # left out ("convolutional network"), written as real words (CMUdict lacks many, so any
+    # word frequency counts): said that way, not misheard.
     term_words = match.term.text.lower().split()
-    if written and len(words) < len(term_words) and all(w.lower() in term_words for w in words):
-        return None  # "convolutional network" for convolutional neural network
+    if (len(words) == 1 and _same_stem(words[0], match.term.text)
+            or len(words) < len(term_words) and all(w.lower() in term_words for w in words)) \
+            and (real_words or all(zipf(w.lower()) > 0 for w in words)):
+        return None
     ordinary = all(zipf(w.lower()) >= COMMON_ZIPF for w in words)
     if match.variant:
         # Same letters, other spacing or case: "pytorch", "Paddlepaddle". Real words are
