@@ -129,3 +129,22 @@ def test_intentional_doubles_are_not_cut(default_cleaner, path):
            if e.rule == "fillers.repeat" and " ".join(e.original.lower().replace(",", " ").split()
                                                       ) in INTENTIONAL_DOUBLES]
     assert cut == []
+
+
+PUNCTUATED = sorted((ROOT / "tests" / "data" / "punctuated").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", PUNCTUATED, ids=lambda p: p.stem)
+def test_careful_punctuation_is_left_alone(default_cleaner, path):
+    """Transcripts punctuated with care (tests/data/punctuated/: a coding tutorial, a history
+    seminar, a lab meeting) are full of dots that end no sentence ("e.g. the", "Fig. 3
+    shows", "main.py", "J. R. R. Tolkien", "3 p.m. and") and of an "i" that is no pronoun
+    ("for i in range", "World War I", "(i) first"): the punctuation pack changes nothing."""
+    text = path.read_text(encoding="utf-8")
+    changed = [(e.original, e.replacement, e.rule) for e in default_cleaner.clean(text).edits
+               if e.rule.startswith("punctuation.")]
+    assert changed == []
+
+
+def test_there_are_punctuated_texts():
+    assert len(PUNCTUATED) >= 3
